@@ -1,0 +1,224 @@
+"""Writes to the roster. Views, API views, imports and commands parse input and call these; each
+validates, writes in one transaction and records who changed what (django-simple-history)."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from personnel.models import BirthPrecision, FamilyRelation, Official, PostHolding
+from wards.text import fold, vn_sort_key
+
+# Fields of Official a caller may set (everything but the derived search keys and the version).
+OFFICIAL_FIELDS = (
+    "code", "full_name", "sex", "birth_date", "birth_precision", "ward", "education", "major",
+    "political_theory", "it_certificate", "law_training", "civil_status_training",
+    "recruitment_date", "party_date", "notes",
+)  # fmt: skip
+
+MIN_BIRTH_YEAR = 1900
+MIN_AGE = 18
+
+
+class StaleVersion(Exception):
+    """The record changed since the caller read it: refuse instead of overwriting someone's edit."""
+
+    def __init__(self, current_version: int):
+        super().__init__(
+            f"Bản ghi đã được người khác sửa (phiên bản hiện tại {current_version}); hãy tải lại."
+        )
+        self.current_version = current_version
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def set_search_keys(official: Official) -> None:
+    """Derive the diacritic-free search key and the Vietnamese sort key from the name."""
+    official.search_name = fold(official.full_name)
+    official.sort_key = vn_sort_key(official.full_name)
+
+
+def validate_official_fields(fields: dict, *, today: dt.date | None = None) -> None:
+    """Raise ValidationError naming each bad field, in Vietnamese."""
+    today = today or _today()
+    errors = {}
+    name = (fields.get("full_name") or "").strip()
+    if not name:
+        errors["full_name"] = "Họ và tên không được để trống."
+    code = (fields.get("code") or "").strip()
+    if not code:
+        errors["code"] = "Mã cán bộ không được để trống."
+    born = fields.get("birth_date")
+    if born is None:
+        errors["birth_date"] = "Ngày sinh không được để trống."
+    elif born > today:
+        errors["birth_date"] = f"Ngày sinh {born:%d/%m/%Y} ở tương lai."
+    elif born.year < MIN_BIRTH_YEAR:
+        errors["birth_date"] = f"Ngày sinh {born:%d/%m/%Y} không hợp lệ (trước năm {MIN_BIRTH_YEAR})."
+    elif _age_on(born, today) < MIN_AGE:
+        errors["birth_date"] = f"Cán bộ, công chức phải đủ {MIN_AGE} tuổi (ngày sinh {born:%d/%m/%Y})."
+    recruited = fields.get("recruitment_date")
+    if recruited and born and recruited < born:
+        errors["recruitment_date"] = "Ngày tuyển dụng không được trước ngày sinh."
+    elif recruited and recruited > today:
+        errors["recruitment_date"] = f"Ngày tuyển dụng {recruited:%d/%m/%Y} ở tương lai."
+    party = fields.get("party_date")
+    if party and born and party < born:
+        errors["party_date"] = "Ngày vào Đảng không được trước ngày sinh."
+    elif party and party > today:
+        errors["party_date"] = f"Ngày vào Đảng {party:%d/%m/%Y} ở tương lai."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _age_on(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _normalise(fields: dict) -> dict:
+    fields = dict(fields)
+    for key in ("code", "full_name", "major"):
+        if key in fields and fields[key] is not None:
+            fields[key] = " ".join(str(fields[key]).split())
+    if fields.get("birth_precision") == BirthPrecision.YEAR and fields.get("birth_date"):
+        # Nghị định 135/2020 Điều 3.3: a year-only birth date counts as 01/01 of that year.
+        fields["birth_date"] = fields["birth_date"].replace(month=1, day=1)
+    return fields
+
+
+def official_create(*, actor, **fields) -> Official:
+    unknown = set(fields) - set(OFFICIAL_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    fields = _normalise(fields)
+    validate_official_fields(fields)
+    if Official.objects.filter(code=fields["code"]).exists():
+        raise ValidationError({"code": f"Mã cán bộ {fields['code']} đã tồn tại."})
+    official = Official(**fields)
+    set_search_keys(official)
+    official._history_user = actor
+    official.full_clean(exclude=["search_name", "sort_key"])
+    with transaction.atomic():
+        official.save()
+    return official
+
+
+def official_update(*, official: Official, actor, expected_version: int | None = None, **fields) -> Official:
+    """Update ``official``; with ``expected_version``, refuse (StaleVersion) if someone saved in between."""
+    unknown = set(fields) - set(OFFICIAL_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    fields = _normalise(fields)
+    merged = {name: getattr(official, name) for name in OFFICIAL_FIELDS if name != "ward"}
+    merged.update({k: v for k, v in fields.items() if k != "ward"})
+    validate_official_fields(merged)
+    if "code" in fields and Official.objects.filter(code=fields["code"]).exclude(pk=official.pk).exists():
+        raise ValidationError({"code": f"Mã cán bộ {fields['code']} đã tồn tại."})
+    with transaction.atomic():
+        locked = Official.objects.select_for_update().get(pk=official.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleVersion(locked.version)
+        for name, value in fields.items():
+            setattr(official, name, value)
+        set_search_keys(official)
+        official.version = locked.version + 1
+        official._history_user = actor
+        official.full_clean(exclude=["search_name", "sort_key"])
+        official.save()
+    return official
+
+
+def _overlaps(start_a, end_a, start_b, end_b) -> bool:
+    far = dt.date.max
+    return start_a <= (end_b or far) and start_b <= (end_a or far)
+
+
+def validate_holding(holding: PostHolding) -> None:
+    """Dates in order and at most one primary post at a time for the official."""
+    errors = {}
+    if holding.end_date and holding.start_date and holding.end_date < holding.start_date:
+        errors["end_date"] = (
+            f"Ngày kết thúc {holding.end_date:%d/%m/%Y} trước ngày bắt đầu {holding.start_date:%d/%m/%Y}."
+        )
+    if holding.is_primary and holding.start_date and not errors:
+        others = PostHolding.objects.filter(official_id=holding.official_id, is_primary=True)
+        if holding.pk:
+            others = others.exclude(pk=holding.pk)
+        others = others.filter(Q(end_date__isnull=True) | Q(end_date__gte=holding.start_date))
+        for other in others.select_related("position"):
+            if _overlaps(holding.start_date, holding.end_date, other.start_date, other.end_date):
+                until = f"{other.end_date:%d/%m/%Y}" if other.end_date else "nay"
+                errors["is_primary"] = (
+                    f"Trùng thời gian với chức danh chính {other.position.title} "
+                    f"({other.start_date:%d/%m/%Y} – {until}); một người chỉ giữ một chức danh chính tại một thời điểm."
+                )
+                break
+    if holding.official_id and holding.official.birth_date and holding.start_date:
+        if holding.start_date < holding.official.birth_date:
+            errors["start_date"] = "Ngày bắt đầu không được trước ngày sinh."
+    if errors:
+        raise ValidationError(errors)
+
+
+def holding_open(
+    *, actor, official: Official, ward, position, start_date: dt.date, is_primary: bool = True,
+    decision_number: str = "", end_date: dt.date | None = None,
+) -> PostHolding:  # fmt: skip
+    holding = PostHolding(
+        official=official, ward=ward, position=position, start_date=start_date, end_date=end_date,
+        is_primary=is_primary, decision_number=(decision_number or "").strip(),
+    )  # fmt: skip
+    validate_holding(holding)
+    holding._history_user = actor
+    with transaction.atomic():
+        holding.save()
+        if is_primary and end_date is None and official.ward_id != ward.pk:
+            # An official belongs to the ward of their primary post.
+            official.ward = ward
+            official._history_user = actor
+            official.save(update_fields=["ward"])
+    return holding
+
+
+def holding_end(
+    *, actor, holding: PostHolding, end_date: dt.date, decision_number: str | None = None
+) -> PostHolding:
+    if holding.end_date is not None:
+        raise ValidationError({"end_date": f"Chức danh đã kết thúc ngày {holding.end_date:%d/%m/%Y}."})
+    holding.end_date = end_date
+    if decision_number:
+        holding.decision_number = decision_number.strip()
+    validate_holding(holding)
+    holding._history_user = actor
+    with transaction.atomic():
+        holding.save(update_fields=["end_date", "decision_number"])
+    return holding
+
+
+def relation_create(*, actor, official: Official, relative: Official, kind: str) -> FamilyRelation:
+    if official.pk == relative.pk:
+        raise ValidationError({"relative": "Một người không thể là người thân của chính mình."})
+    if (
+        FamilyRelation.objects.involving(official.pk)
+        .filter(Q(official=relative) | Q(relative=relative))
+        .exists()
+    ):
+        raise ValidationError(
+            {"relative": f"Quan hệ giữa {official.full_name} và {relative.full_name} đã có."}
+        )
+    relation = FamilyRelation(official=official, relative=relative, kind=kind)
+    relation.full_clean()
+    relation._history_user = actor
+    with transaction.atomic():
+        relation.save()
+    return relation
+
+
+def relation_delete(*, actor, relation: FamilyRelation) -> None:
+    relation._history_user = actor
+    with transaction.atomic():
+        relation.delete()

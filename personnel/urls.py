@@ -1,0 +1,15 @@
+from django.urls import path
+
+from personnel import views
+
+app_name = "personnel"
+urlpatterns = [
+    path("", views.OfficialListView.as_view(), name="list"),
+    path("them/", views.official_create, name="create"),
+    path("chuc-danh/<int:pk>/ket-thuc/", views.holding_end, name="holding_end"),
+    path("quan-he/<int:pk>/xoa/", views.relation_delete, name="relation_delete"),
+    path("<str:code>/", views.official_detail, name="detail"),
+    path("<str:code>/sua/", views.official_edit, name="edit"),
+    path("<str:code>/chuc-danh/them/", views.holding_add, name="holding_add"),
+    path("<str:code>/nguoi-than/them/", views.relation_add, name="relation_add"),
+]

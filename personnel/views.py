@@ -1,0 +1,231 @@
+"""Roster pages: the official list with filters, an official's page, and the Interior Office's forms."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+
+from personnel import services
+from personnel.filters import OfficialFilter
+from personnel.forms import HoldingEndForm, HoldingForm, OfficialForm, RelationForm
+from personnel.models import FamilyRelation, Official, PostHolding
+from wards import access
+from wards.access import get_visible_or_404
+from wards.clock import today
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form fields it names (or on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+class OfficialListView(FilterView):
+    filterset_class = OfficialFilter
+    template_name = "personnel/official_list.html"
+    context_object_name = "officials"
+    paginate_by = 50
+    strict = False
+
+    def get_queryset(self):
+        current = (
+            PostHolding.objects.open_on(today())
+            .select_related("position")
+            .order_by("-is_primary", "position__display_order")
+        )
+        return (
+            Official.objects.visible_to(self.request.user)
+            .select_related("ward")
+            .prefetch_related(Prefetch("holdings", queryset=current, to_attr="current_holdings"))
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["querystring"] = query.urlencode()
+        return ctx
+
+
+def official_detail(request, code):
+    official = get_visible_or_404(Official.objects.select_related("ward"), request.user, code=code)
+    holdings = official.holdings.select_related("ward", "position").order_by("-end_date", "-start_date")
+    relations = (
+        FamilyRelation.objects.involving(official.pk)
+        .select_related("official__ward", "relative__ward")
+        .order_by("pk")
+    )
+    visible_ward = access.chair_ward_id(request.user)
+    rows = []
+    for rel in relations:
+        other = rel.relative if rel.official_id == official.pk else rel.official
+        rows.append({"relation": rel, "other": other, "label": rel.kind_seen_from(official.pk),
+                     "other_visible": visible_ward is None or other.ward_id == visible_ward})  # fmt: skip
+    history = _history(official)
+    return render(
+        request,
+        "personnel/official_detail.html",
+        {"official": official, "holdings": holdings, "relations": rows, "history": history, "today": today()},
+    )
+
+
+def _history(official):
+    """Changes to the official and their post holdings, newest first: who, when, what."""
+    entries = []
+    records = list(official.history.select_related("history_user").order_by("history_date"))
+    for prev, rec in zip([None, *records[:-1]], records, strict=True):
+        entries.append(_entry(rec, prev, "Hồ sơ"))
+    holding_records = (
+        PostHolding.history.filter(official_id=official.pk)
+        .select_related("history_user", "position")
+        .order_by("id", "history_date")
+    )
+    last_by_id = {}
+    for rec in holding_records:
+        entries.append(_entry(rec, last_by_id.get(rec.id), f"Chức danh {rec.position.title}"))
+        last_by_id[rec.id] = rec
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries
+
+
+def _entry(rec, prev, subject):
+    kinds = {"+": "Tạo", "~": "Sửa", "-": "Xóa"}
+    changes = []
+    if prev is not None and rec.history_type == "~":
+        for change in rec.diff_against(prev).changes:
+            field = rec.instance_type._meta.get_field(change.field)
+            changes.append(f"{field.verbose_name}: {_show(change.old)} → {_show(change.new)}")
+    return {
+        "when": rec.history_date,
+        "who": rec.history_user.get_username() if rec.history_user else "hệ thống",
+        "what": f"{kinds.get(rec.history_type, rec.history_type)} — {subject}",
+        "changes": changes,
+    }
+
+
+def _show(value):
+    if value is None or value == "":
+        return "—"
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    if value is True:
+        return "Có"
+    if value is False:
+        return "Không"
+    return str(value)
+
+
+def official_create(request):
+    access.require(request.user, "edit_roster")
+    form = OfficialForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            official = services.official_create(actor=request.user, **form.service_fields())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Đã thêm cán bộ {official.full_name}.")
+            return redirect(official)
+    return render(request, "personnel/official_form.html", {"form": form, "title": "Thêm cán bộ, công chức"})
+
+
+def official_edit(request, code):
+    access.require(request.user, "edit_roster")
+    official = get_visible_or_404(Official.objects.select_related("ward"), request.user, code=code)
+    form = OfficialForm(request.POST or None, instance=official, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        version = request.POST.get("version")
+        try:
+            services.official_update(
+                official=official, actor=request.user,
+                expected_version=int(version) if version and version.isdigit() else None,
+                **form.service_fields(),
+            )  # fmt: skip
+        except ValidationError as error:
+            apply_errors(form, error)
+        except services.StaleVersion as stale:
+            form.add_error(None, str(stale))
+        else:
+            messages.success(request, "Đã lưu thay đổi.")
+            return redirect(official)
+    return render(
+        request,
+        "personnel/official_form.html",
+        {"form": form, "official": official, "title": f"Sửa hồ sơ {official.full_name}"},
+    )
+
+
+def holding_add(request, code):
+    access.require(request.user, "edit_roster")
+    official = get_visible_or_404(Official.objects.select_related("ward"), request.user, code=code)
+    form = HoldingForm(
+        request.POST or None, user=request.user, initial={"ward": official.ward, "start_date": today()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.holding_open(actor=request.user, official=official, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Đã thêm chức danh.")
+            return redirect(official)
+    return render(
+        request,
+        "personnel/holding_form.html",
+        {"form": form, "official": official, "title": "Thêm chức danh"},
+    )
+
+
+def holding_end(request, pk):
+    access.require(request.user, "edit_roster")
+    holding = get_visible_or_404(
+        PostHolding.objects.select_related("official", "position", "ward"), request.user, pk=pk
+    )
+    form = HoldingEndForm(request.POST or None, initial={"end_date": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.holding_end(actor=request.user, holding=holding, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Đã kết thúc chức danh {holding.position.title}.")
+            return redirect(holding.official)
+    return render(
+        request,
+        "personnel/holding_end.html",
+        {"form": form, "holding": holding, "official": holding.official, "title": "Kết thúc chức danh"},
+    )
+
+
+def relation_add(request, code):
+    access.require(request.user, "edit_roster")
+    official = get_visible_or_404(Official.objects.all(), request.user, code=code)
+    form = RelationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relation_create(actor=request.user, official=official, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Đã thêm quan hệ gia đình.")
+            return redirect(official)
+    return render(
+        request,
+        "personnel/relation_form.html",
+        {"form": form, "official": official, "title": "Thêm người thân"},
+    )
+
+
+@require_POST
+def relation_delete(request, pk):
+    access.require(request.user, "edit_roster")
+    relation = get_visible_or_404(FamilyRelation.objects.select_related("official"), request.user, pk=pk)
+    back = relation.official
+    services.relation_delete(actor=request.user, relation=relation)
+    messages.success(request, "Đã xóa quan hệ gia đình.")
+    return redirect(back)

@@ -1,0 +1,44 @@
+"""Shared fixtures: a small district of three wards (Phường 1…3), users of every role, and a builder of
+officials with post holdings."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests.helpers import make_official, make_user, make_wards
+
+
+@pytest.fixture
+def wards(db):
+    return make_wards()
+
+
+@pytest.fixture
+def users(wards):
+    """anonymous (None), chair of Phường 1, Interior Office, admin."""
+    return {
+        "chair": make_user("chutich-phuong-1", "chu_tich_phuong", wards[0]),
+        "chair2": make_user("chutich-phuong-2", "chu_tich_phuong", wards[1]),
+        "noivu": make_user("noivu", "noi_vu"),
+        "admin": make_user("admin", "quan_tri"),
+    }
+
+
+@pytest.fixture
+def roster(wards):
+    """Two officials per ward: a Chair and a Tư pháp – Hộ tịch civil servant."""
+    out = {}
+    for i, ward in enumerate(wards, start=1):
+        out[f"chair{i}"] = make_official(
+            ward, "CHU_TICH", code=f"W{i}CT", full_name=f"Nguyễn Văn Chủ{i}", birth=dt.date(1970, 3, 15)
+        )
+        out[f"tp{i}"] = make_official(
+            ward, "TP_HT", code=f"W{i}TP", full_name=f"Trần Thị Tư{i}", sex="F", birth=dt.date(1985, 7, 1)
+        )
+    return out
+
+
+@pytest.fixture
+def user_model():
+    return get_user_model()
