@@ -18,7 +18,7 @@ DEBUG = env.bool("DEBUG", default=False)
 
 def _required(name, default):
     """A variable production must set; in DEBUG the development default stands in."""
-    if name in env.ENVIRON:
+    if env.ENVIRON.get(name, "").strip():  # an empty value is as missing as an absent one
         return env.ENVIRON[name]
     if DEBUG:
         return default

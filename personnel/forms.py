@@ -12,6 +12,15 @@ from wards.models import Position, Ward
 DATE_HELP = "dd/mm/yyyy"
 
 
+def date_errors(label: str) -> dict:
+    """Error messages of a date field that name the field: "Ngày kết thúc 31/02/2021 …" rather than
+    Django's anonymous "Nhập ngày hợp lệ"."""
+    return {
+        "invalid": f"{label}: hãy nhập một ngày có thật, dạng dd/mm/yyyy.",
+        "required": f"{label} không được để trống.",
+    }
+
+
 def parse_birth(value: str) -> tuple[dt.date, str]:
     """ "dd/mm/yyyy" → (date, day precision); "yyyy" → (01/01/yyyy, year precision)."""
     text = (value or "").strip()
@@ -22,12 +31,12 @@ def parse_birth(value: str) -> tuple[dt.date, str]:
         return dt.date(year, 1, 1), BirthPrecision.YEAR
     match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
     if not match:
-        raise ValidationError(f"“{text}” không phải ngày dd/mm/yyyy hoặc năm yyyy.")
+        raise ValidationError(f"Ngày sinh “{text}” không đúng dạng dd/mm/yyyy (hoặc chỉ năm yyyy).")
     day, month, year = (int(g) for g in match.groups())
     try:
         return dt.date(year, month, day), BirthPrecision.DAY
     except ValueError:
-        raise ValidationError(f"Ngày {text} không tồn tại.") from None
+        raise ValidationError(f"Ngày sinh {text} không tồn tại.") from None
 
 
 class DateInput(forms.DateInput):
@@ -39,7 +48,9 @@ class DateInput(forms.DateInput):
 
 class OfficialForm(forms.ModelForm):
     birth = forms.CharField(
-        label="Ngày sinh", help_text="dd/mm/yyyy, hoặc chỉ năm sinh yyyy nếu hồ sơ chỉ ghi năm"
+        label="Ngày sinh",
+        help_text="dd/mm/yyyy, hoặc chỉ năm sinh yyyy nếu hồ sơ chỉ ghi năm",
+        error_messages={"required": "Ngày sinh không được để trống."},
     )
 
     class Meta:
@@ -52,6 +63,10 @@ class OfficialForm(forms.ModelForm):
             "recruitment_date": DateInput(),
             "party_date": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "recruitment_date": date_errors("Ngày tuyển dụng"),
+            "party_date": date_errors("Ngày vào Đảng"),
         }
 
     field_order = ["code", "full_name", "sex", "birth"]
@@ -87,6 +102,7 @@ class HoldingForm(forms.ModelForm):
         model = PostHolding
         fields = ["ward", "position", "is_primary", "start_date", "end_date", "decision_number"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        error_messages = {"start_date": date_errors("Ngày bắt đầu"), "end_date": date_errors("Ngày kết thúc")}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,7 +114,9 @@ class HoldingForm(forms.ModelForm):
 
 
 class HoldingEndForm(forms.Form):
-    end_date = forms.DateField(label="Ngày kết thúc", widget=DateInput())
+    end_date = forms.DateField(
+        label="Ngày kết thúc", widget=DateInput(), error_messages=date_errors("Ngày kết thúc")
+    )
     decision_number = forms.CharField(label="Số quyết định", required=False, max_length=60)
 
 

@@ -6,9 +6,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from personnel.models import BirthPrecision, FamilyRelation, Official, PostHolding
+from wards import clock
 from wards.text import fold, vn_sort_key
 
 # Fields of Official a caller may set (everything but the derived search keys and the version).
@@ -33,7 +33,8 @@ class StaleVersion(Exception):
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    # The portal's today (PORTAL_TODAY in the demo), so "future" means the same thing as on every page.
+    return clock.today()
 
 
 def set_search_keys(official: Official) -> None:

@@ -77,12 +77,12 @@ def official_detail(request, code):
 def _history(official):
     """Changes to the official and their post holdings, newest first: who, when, what."""
     entries = []
-    records = list(official.history.select_related("history_user").order_by("history_date"))
+    records = list(official.history.select_related("history_user", "ward").order_by("history_date"))
     for prev, rec in zip([None, *records[:-1]], records, strict=True):
         entries.append(_entry(rec, prev, "Hồ sơ"))
     holding_records = (
         PostHolding.history.filter(official_id=official.pk)
-        .select_related("history_user", "position")
+        .select_related("history_user", "position", "ward")
         .order_by("id", "history_date")
     )
     last_by_id = {}
@@ -97,9 +97,13 @@ def _entry(rec, prev, subject):
     kinds = {"+": "Tạo", "~": "Sửa", "-": "Xóa"}
     changes = []
     if prev is not None and rec.history_type == "~":
-        for change in rec.diff_against(prev).changes:
+        # The version counter is bookkeeping, not a change a reader cares about; foreign keys and
+        # choices are shown by name ("Phường Cát Linh", "Đại học"), not by id or code.
+        delta = rec.diff_against(prev, excluded_fields=["version"], foreign_keys_are_objs=True)
+        for change in delta.changes:
             field = rec.instance_type._meta.get_field(change.field)
-            changes.append(f"{field.verbose_name}: {_show(change.old)} → {_show(change.new)}")
+            old, new = _show(change.old, field), _show(change.new, field)
+            changes.append(f"{field.verbose_name}: {old} → {new}")
     return {
         "when": rec.history_date,
         "who": rec.history_user.get_username() if rec.history_user else "hệ thống",
@@ -108,9 +112,11 @@ def _entry(rec, prev, subject):
     }
 
 
-def _show(value):
+def _show(value, field=None):
     if value is None or value == "":
         return "—"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
     if value is True:

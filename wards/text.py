@@ -21,7 +21,11 @@ def fold(text: str | None) -> str:
 # The 29 letters of the Vietnamese alphabet in order, then the five tone marks in dictionary order.
 _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
 _TONES = {"\u0300": 2, "\u0309": 3, "\u0303": 4, "\u0301": 5, "\u0323": 6}  # huyền hỏi ngã sắc nặng
-_LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+# Each letter becomes two digits (10…38); anything else "99" and its code point, after every letter.
+_LETTER_CODE = {ch: f"{10 + i:02d}" for i, ch in enumerate(_ALPHABET)}
+_WORD_GAP = "01"  # between words: a shorter word sorts before a longer one that starts with it
+_END = "00"  # between the letters and the tones: tones only break ties
+_MAX_LEN = 400  # Official.sort_key max_length
 
 
 def _word_key(word: str) -> tuple[str, str]:
@@ -30,8 +34,7 @@ def _word_key(word: str) -> tuple[str, str]:
         parts = unicodedata.normalize("NFD", ch)
         letter = unicodedata.normalize("NFC", "".join(p for p in parts if p not in _TONES))
         tone = next((_TONES[p] for p in parts if p in _TONES), 1)
-        rank = _LETTER_RANK.get(letter)
-        base.append(chr(0x41 + rank) if rank is not None else letter)
+        base.append(_LETTER_CODE.get(letter) or f"99{ord(letter[:1] or ' '):07d}")
         tones.append(str(tone))
     return "".join(base), "".join(tones)
 
@@ -39,11 +42,13 @@ def _word_key(word: str) -> tuple[str, str]:
 def vn_sort_key(full_name: str) -> str:
     """A string that sorts Vietnamese names as a Vietnamese roster does: by given name, then the rest.
 
-    Letters compare first (a < ă < â < b … đ after d), tone marks only break ties.
+    Letters compare first (a < ă < â < b … đ after d), tone marks only break ties. The key is made of
+    digits only, so every database collation (C, glibc's en_US, ICU) orders it exactly as Python does:
+    punctuation or letter codes would be ignored or reordered by linguistic collations.
     """
     words = (full_name or "").split()
     if not words:
         return ""
     ordered = [words[-1], *words[:-1]]
     keys = [_word_key(w) for w in ordered]
-    return " ".join(k[0] for k in keys) + "|" + " ".join(k[1] for k in keys)
+    return (_WORD_GAP.join(k[0] for k in keys) + _END + "".join(k[1] for k in keys))[:_MAX_LEN]

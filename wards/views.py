@@ -33,6 +33,9 @@ class WardListView(ListView):
             )
         )
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, today=today())
+
 
 def ward_detail(request, slug):
     ward = get_visible_or_404(Ward.objects.select_related("district"), request.user, slug=slug)
