@@ -1,0 +1,293 @@
+"""The one module that owns the layout of every Excel file the portal writes.
+
+Each sheet is in the Vietnamese administrative form: the issuing body top left (UBND QUẬN … / PHÒNG NỘI VỤ),
+the national title top right, the place-and-date line, the title, an STT column, the column headers, the rows
+and a signature block; frozen header, column widths and wrapping, A4 landscape with the header row repeated on
+every printed page, dates as real dates shown dd/mm/yyyy.
+
+Workbooks are write-only (openpyxl streams each row to a temporary file), so memory does not grow with the
+number of rows; the response is served from a temporary file too. Text is always written as text: a value
+starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return never becomes a formula.
+"""
+
+import datetime as dt
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.http import FileResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from wards.clock import today
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
+DATE_FORMAT = "dd/mm/yyyy"
+PAPERSIZE_A4 = "9"
+# Rows of the header block; the column headers sit on HEADER_ROW and data starts on the row after it.
+TITLE_ROW = 5
+SUBTITLE_ROW = 6
+HEADER_ROW = 8
+FIRST_DATA_ROW = HEADER_ROW + 1
+# What makes a spreadsheet (or a later CSV export of it) read a cell as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+_thin = Side(style="thin", color="000000")
+_BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+_FONT = Font(name="Times New Roman", size=12)
+_BOLD = Font(name="Times New Roman", size=12, bold=True)
+_ITALIC = Font(name="Times New Roman", size=12, italic=True)
+_TITLE = Font(name="Times New Roman", size=14, bold=True)
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_WRAP = Alignment(vertical="top", wrap_text=True)
+_TOP = Alignment(vertical="top")
+_TOP_CENTER = Alignment(horizontal="center", vertical="top")
+_HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column after STT: its header, width in characters and kind ("text", "wrap", "date", "number")."""
+
+    header: str
+    width: float = 16
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading row inside the data (e.g. "I. CÁN BỘ"): bold, merged across the table, not numbered."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who issues the document: the lines of the top-left block and the place of the date line."""
+
+    body: str = "UBND QUẬN ĐỐNG ĐA"
+    office: str = "PHÒNG NỘI VỤ"
+    place: str = "Đống Đa"
+
+    @property
+    def signer(self) -> str:
+        return f"TRƯỞNG {self.office}".upper()
+
+
+def issuer_for(district) -> Issuer:
+    """The issuer block of ``district`` ("Đống Đa" → UBND QUẬN ĐỐNG ĐA / PHÒNG NỘI VỤ / Đống Đa)."""
+    if district is None:
+        return Issuer()
+    name = district.name.strip()
+    if name.lower().startswith("quận "):
+        name = name[5:].strip()
+    return Issuer(body=f"UBND QUẬN {name.upper()}", office=district.interior_office.upper(), place=name)
+
+
+def default_issuer() -> Issuer:
+    """The issuer of the portal's district (one query); Đống Đa when no district is loaded yet."""
+    from wards.models import District
+
+    return issuer_for(District.objects.order_by("pk").first())
+
+
+def place_date_line(place: str, day: dt.date) -> str:
+    return f"{place}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
+
+
+def new_workbook() -> Workbook:
+    """A streaming (write-only) workbook; add sheets with :func:`write_sheet`, send it with :func:`response`."""
+    return Workbook(write_only=True)
+
+
+def safe_value(value):
+    """The value as it should be stored: text stays text, illegal control characters are dropped,
+    aware datetimes become local naive ones (Excel has no time zones), booleans read Có/Không."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
+    return value
+
+
+def _cell(ws, value, *, font=_FONT, alignment=None, border=None, fill=None, number_format=None):
+    value = safe_value(value)
+    cell = WriteOnlyCell(ws, value)
+    if isinstance(value, str):
+        # openpyxl would store "=…" as a live formula even here; force a text cell, and mark text that a
+        # spreadsheet would re-read as a formula on edit with a quote prefix (shown as typed, kept as text).
+        cell.data_type = "s"
+        if value.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+    cell.font = font
+    if alignment is not None:
+        cell.alignment = alignment
+    if border is not None:
+        cell.border = border
+    if fill is not None:
+        cell.fill = fill
+    if number_format:
+        cell.number_format = number_format
+    elif isinstance(value, dt.datetime):
+        cell.number_format = DATE_FORMAT + " hh:mm"
+    elif isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
+    return cell
+
+
+def _sheet_name(title: str, taken: set[str]) -> str:
+    """An Excel-legal, unique sheet name (at most 31 characters, none of []:*?/\\)."""
+    cleaned = "".join("-" if ch in "[]:*?/\\" else ch for ch in title).strip("'") or "Sheet"
+    name = cleaned[:31]
+    n = 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name = cleaned[: 31 - len(suffix)] + suffix
+        n += 1
+    return name
+
+
+def write_sheet(
+    wb: Workbook,
+    *,
+    sheet_title: str,
+    title: str,
+    columns: Sequence[Column],
+    rows: Iterable,
+    subtitle: str = "",
+    issuer: Issuer | None = None,
+    day: dt.date | None = None,
+    numbered: bool = True,
+    signature: bool = True,
+    footnote: str = "",
+) -> int:
+    """Stream one statutory sheet into ``wb``; return the number of numbered rows written.
+
+    ``rows`` yields sequences of values (one per column, STT excluded: it is added) or :class:`Section`
+    headings. Values may be str, int, float, Decimal, date, datetime, bool or None.
+    """
+    issuer = issuer or Issuer()
+    day = day or today()
+    taken = {ws.title.lower() for ws in wb.worksheets}
+    ws = wb.create_sheet(_sheet_name(sheet_title, taken))
+    all_columns = [Column("STT", 6, "number"), *columns] if numbered else list(columns)
+    ncols = len(all_columns)
+    left_end = max(1, ncols // 2 - (1 if ncols >= 6 else 0))
+    right_start = left_end + 1 if ncols > 1 else 1
+    last = get_column_letter(ncols)
+
+    # Layout that openpyxl writes before the first row: widths, freeze, print set-up.
+    for i, col in enumerate(all_columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    ws.freeze_panes = f"A{FIRST_DATA_ROW}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.row_dimensions[TITLE_ROW].height = 36
+    ws.row_dimensions[HEADER_ROW].height = 45
+
+    def merge(row: int, first: int, end: int) -> None:
+        if end > first:
+            ws.merged_cells.add(f"{get_column_letter(first)}{row}:{get_column_letter(end)}{row}")
+
+    def block_row(left, right, left_font, right_font) -> list:
+        cells = [None] * ncols
+        cells[0] = _cell(ws, left, font=left_font, alignment=_CENTER) if left else None
+        if right and ncols > 1:
+            cells[right_start - 1] = _cell(ws, right, font=right_font, alignment=_CENTER)
+        return cells
+
+    # Header block (rows 1–7).
+    ws.append(block_row(issuer.body, NATIONAL_TITLE, _FONT, _BOLD))
+    ws.append(block_row(issuer.office, NATIONAL_MOTTO, _BOLD, _BOLD))
+    ws.append(block_row(None, place_date_line(issuer.place, day), _FONT, _ITALIC))
+    ws.append([])
+    ws.append([_cell(ws, title, font=_TITLE, alignment=_CENTER)])
+    ws.append([_cell(ws, subtitle, font=_ITALIC, alignment=_CENTER)] if subtitle else [])
+    ws.append([])
+    for row in (1, 2, 3):
+        merge(row, 1, left_end)
+        merge(row, right_start, ncols)
+    merge(TITLE_ROW, 1, ncols)
+    merge(SUBTITLE_ROW, 1, ncols)
+
+    # Column headers.
+    ws.append(
+        [
+            _cell(ws, c.header, font=_BOLD, alignment=_CENTER, border=_BORDER, fill=_HEADER_FILL)
+            for c in all_columns
+        ]
+    )
+
+    # Data rows, streamed.
+    alignments = {"text": _TOP, "wrap": _WRAP, "date": _TOP_CENTER, "number": _TOP}
+    row_no = FIRST_DATA_ROW
+    count = 0
+    for values in rows:
+        if isinstance(values, Section):
+            ws.append(
+                [_cell(ws, values.text, font=_BOLD, border=_BORDER)]
+                + [_cell(ws, None, border=_BORDER) for _ in range(ncols - 1)]
+            )
+            merge(row_no, 1, ncols)
+        else:
+            count += 1
+            values = [count, *values] if numbered else list(values)
+            ws.append(
+                [
+                    _cell(
+                        ws,
+                        value,
+                        alignment=_TOP_CENTER if (numbered and i == 0) else alignments.get(col.kind, _TOP),
+                        border=_BORDER,
+                        number_format=DATE_FORMAT if col.kind == "date" else None,
+                    )
+                    for i, (col, value) in enumerate(zip(all_columns, values, strict=False))
+                ]
+            )
+        row_no += 1
+
+    if footnote:
+        ws.append([])
+        ws.append([_cell(ws, footnote, font=_ITALIC)])
+        row_no += 2
+    if signature:
+        ws.append([])
+        signer_row = row_no + 1
+        ws.append(block_row("NGƯỜI LẬP BIỂU", issuer.signer, _BOLD, _BOLD))
+        ws.append(block_row("(Ký, ghi rõ họ tên)", "(Ký, ghi rõ họ tên, đóng dấu)", _ITALIC, _ITALIC))
+        for row in (signer_row, signer_row + 1):
+            merge(row, 1, left_end)
+            merge(row, right_start, ncols)
+        row_no += 3
+    ws.print_area = f"A1:{last}{row_no - 1}"
+    return count
+
+
+def response(wb: Workbook, filename: str) -> FileResponse:
+    """Send ``wb`` as an attachment, from a temporary file (the workbook is never held in memory whole)."""
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    wb.save(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_MIME)
+
+
+def filename(stem: str, day: dt.date | None = None) -> str:
+    """``stem`` + the date: "danh-sach-can-bo-20210520.xlsx"."""
+    day = day or today()
+    return f"{stem}-{day:%Y%m%d}.xlsx"
