@@ -13,4 +13,6 @@ urlpatterns = [
     path("phuong/", include("wards.urls")),
     path("can-bo/", include("personnel.urls")),
     path("quan-tri/", admin.site.urls),
+    path("tai-khoan/", include("wards.account_urls")),
+    path("api/v1/", include("config.api")),
 ]
