@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
-from personnel import services
+from personnel import roster_io, services
 from personnel.filters import OfficialFilter
 from personnel.forms import HoldingEndForm, HoldingForm, OfficialForm, RelationForm
 from personnel.models import FamilyRelation, Official, PostHolding
@@ -32,6 +32,13 @@ class OfficialListView(FilterView):
     paginate_by = 50
     strict = False
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            # The same filtered, scoped list as the page, every row (no pagination), as the roster workbook.
+            filterset = self.get_filterset(self.get_filterset_class())
+            return roster_io.official_list_response(filterset.qs)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         current = (
             PostHolding.objects.open_on(today())
@@ -48,6 +55,7 @@ class OfficialListView(FilterView):
         ctx = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
+        query.pop("export", None)
         ctx["querystring"] = query.urlencode()
         return ctx
 

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.generic import ListView
 
 from personnel.models import PostHolding
+from wards import workbook
 from wards.access import get_visible_or_404
 from wards.clock import today
 from wards.models import PositionKind, Ward
@@ -35,6 +36,52 @@ class WardListView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, today=today())
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            return ward_list_xlsx(self.get_queryset())
+        return super().get(request, *args, **kwargs)
+
+
+WARD_COLUMNS = [
+    workbook.Column("Mã đơn vị", 11),
+    workbook.Column("Phường", 20),
+    workbook.Column("Loại", 9),
+    workbook.Column("Dân số", 11, "number"),
+    workbook.Column("Diện tích (km²)", 11, "number"),
+    workbook.Column("Cán bộ", 9, "number"),
+    workbook.Column("Công chức", 10, "number"),
+    workbook.Column("Công an", 9, "number"),
+    workbook.Column("Tổng", 9, "number"),
+    workbook.Column("Ghi chú", 24, "wrap"),
+]
+
+
+def ward_list_xlsx(wards):
+    """The ward list as the page shows it (same scoped, annotated queryset), in the statutory layout."""
+    day = today()
+    rows = (
+        [
+            w.code,
+            w.name,
+            w.get_ward_class_display(),
+            w.population,
+            w.area_km2,
+            w.n_can_bo,
+            w.n_cong_chuc,
+            w.n_police,
+            w.n_can_bo + w.n_cong_chuc + w.n_police,
+            "Loại minh họa, chờ quyết định của Thành phố" if w.class_is_illustrative else "",
+        ]  # fmt: skip
+        for w in wards.iterator()
+    )
+    wb = workbook.new_workbook()
+    workbook.write_sheet(
+        wb, sheet_title="Danh sách phường", title="DANH SÁCH PHƯỜNG VÀ SỐ LƯỢNG CÁN BỘ, CÔNG CHỨC",
+        subtitle=f"(Tính theo chức danh chính đang đảm nhiệm ngày {day:%d/%m/%Y})",
+        columns=WARD_COLUMNS, rows=rows, issuer=workbook.default_issuer(), day=day,
+    )  # fmt: skip
+    return workbook.response(wb, workbook.filename("danh-sach-phuong", day))
 
 
 def ward_detail(request, slug):

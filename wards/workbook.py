@@ -255,7 +255,9 @@ def write_sheet(
                         value,
                         alignment=_TOP_CENTER if (numbered and i == 0) else alignments.get(col.kind, _TOP),
                         border=_BORDER,
-                        number_format=DATE_FORMAT if col.kind == "date" else None,
+                        number_format=DATE_FORMAT
+                        if col.kind == "date" and isinstance(value, dt.date)
+                        else None,
                     )
                     for i, (col, value) in enumerate(zip(all_columns, values, strict=False))
                 ]
