@@ -1,0 +1,759 @@
+"""The Decree 32 check as pure functions over plain data (domain.md §8). No queries here.
+
+``staffing.services`` loads a :class:`Law` (the reform's PositionRule and Parameter rows) and a :class:`Roster`
+(wards, officials, post holdings, relations as plain dataclasses) and calls :func:`evaluate`, which
+
+1. :func:`project`\\ s the roster to the day after the cutover: the holdings open on the reference date, minus
+   the holders retiring before the cutover and the abolished posts, with the reassignment plan
+   (``staffing.plan_types.PlannedChange``) laid over it (keep / move / appoint / retire / leave / lapse);
+2. runs every rule (one function per code of §8) over the roster and the projection;
+3. returns the findings sorted by ward, severity, official.
+
+Code holds the logic; every number (ages, seats, dates, thresholds) comes from the Law, i.e. from data.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from staffing.plan_types import PlannedChange
+from staffing.retirement import Retirement, Roadmap, add_months, add_years, retirement
+
+BLOCKER, WARNING, INFO = "blocker", "warning", "info"
+SEVERITIES = (BLOCKER, WARNING, INFO)
+SEVERITY_LABELS = {BLOCKER: "Phải xử lý", WARNING: "Cần quyết định", INFO: "Ghi nhận"}
+OFFICIAL, WARD, DISTRICT = "official", "ward", "district"
+LEVELS = (OFFICIAL, WARD, DISTRICT)
+LEVEL_LABELS = {OFFICIAL: "Cán bộ", WARD: "Phường", DISTRICT: "Quận"}
+
+# Every code of domain.md §8, in catalogue order, with a short Vietnamese label.
+CODES = {
+    "RETIRES_BEFORE_CUTOVER": "Nghỉ hưu trước ngày chuyển đổi",
+    "RETIRES_WITHIN_TERM": "Nghỉ hưu trong nhiệm kỳ",
+    "POST_ABOLISHED": "Chức danh bị bãi bỏ",
+    "CONVERSION_REQUIRED": "Cần quyết định chuyển đổi",
+    "EDUCATION_BELOW_STANDARD": "Trình độ chuyên môn chưa đạt chuẩn",
+    "IT_CERTIFICATE_MISSING": "Thiếu chứng chỉ tin học",
+    "POLITICAL_THEORY_BELOW_STANDARD": "Lý luận chính trị chưa đạt chuẩn",
+    "CIVIL_STATUS_QUALIFICATION": "Thiếu trình độ luật, bồi dưỡng hộ tịch",
+    "APPOINTMENT_AGE": "Không đủ tuổi bổ nhiệm",
+    "CHAIR_TENURE_LIMIT": "Quá 10 năm giữ chức Chủ tịch",
+    "RELATIVE_IN_RESTRICTED_POST": "Người thân giữ vị trí bị hạn chế",
+    "CHAIR_VACANT": "Khuyết Chủ tịch UBND phường",
+    "VICE_CHAIR_COUNT": "Số Phó Chủ tịch ngoài giới hạn",
+    "ROLE_VACANT": "Khuyết chức danh bắt buộc",
+    "DISTRICT_HEADCOUNT_EXCEEDED": "Vượt biên chế công chức phường của quận",
+}
+
+CHAIR, VICE_CHAIR = "CHU_TICH", "PHO_CHU_TICH"
+LEADERSHIP = (CHAIR, VICE_CHAIR)
+CLASSES = ("I", "II", "III")
+DEFAULT_MARK = " [mặc định, chờ Sở Nội vụ xác nhận]"
+
+# Legal texts of logic that has no number to hold (the numbers' citations come from the Parameter rows).
+BASIS_TRANSITION = (
+    "Nghị định 32/2021/NĐ-CP: Chủ tịch, Phó Chủ tịch UBND và công chức phường đã bầu, tuyển dụng trước "
+    "01/7/2021 được chuyển thành công chức làm việc tại phường theo quyết định của Chủ tịch UBND quận"
+)
+BASIS_CHAIR = (
+    "Nghị định 32/2021/NĐ-CP: Chủ tịch UBND quận bổ nhiệm Chủ tịch UBND phường hoặc giao quyền Chủ tịch"
+)
+
+
+# ---------------------------------------------------------------------------------------------- the law
+
+
+@dataclass(frozen=True)
+class PostRule:
+    """A PositionRule row with its Position: what the reform says of one post."""
+
+    code: str
+    title: str
+    kind: str
+    display_order: int
+    abolished: bool = False
+    in_structure: bool = False
+    seats: dict = field(default_factory=dict)  # ward class -> (min or None, max or None)
+    counts_in_headcount: bool = False
+    kind_after: str = ""
+    min_education: int | None = None
+    min_political_theory: int | None = None
+    requires_it_certificate: bool = False
+    requires_law_training: bool = False
+    requires_civil_status_training: bool = False
+    citation: str = ""
+    is_default: bool = False
+
+    def seats_for(self, ward_class: str) -> tuple[int | None, int | None]:
+        return self.seats.get(ward_class, (None, None))
+
+    @property
+    def basis(self) -> str:
+        return self.citation + (DEFAULT_MARK if self.is_default else "")
+
+
+@dataclass(frozen=True)
+class Param:
+    key: str
+    value: object
+    citation: str
+    is_default: bool = False
+
+    @property
+    def basis(self) -> str:
+        return self.citation + (DEFAULT_MARK if self.is_default else "")
+
+
+@dataclass(frozen=True)
+class Law:
+    """A reform as the rules see it: cutover date, per-post rules and parameters, all from data."""
+
+    code: str
+    title: str
+    cutover: dt.date
+    legal_basis: str
+    posts: dict  # position code -> PostRule
+    params: dict  # key -> Param
+
+    def value(self, key: str):
+        return self.params[key].value
+
+    def basis(self, *keys: str) -> str:
+        return "; ".join(self.params[k].basis for k in keys)
+
+    def date(self, key: str) -> dt.date:
+        value = self.value(key)
+        return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+    @cached_property
+    def roadmap(self) -> Roadmap:
+        return Roadmap.from_value(self.value("retirement_roadmap"))
+
+
+# ------------------------------------------------------------------------------------------- the roster
+
+
+@dataclass(frozen=True)
+class WardInfo:
+    id: int
+    slug: str
+    name: str
+    ward_class: str
+    district_id: int
+    order: int = 0  # position in the portal's ward order
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    code: str
+    full_name: str
+    sex: str
+    birth_date: dt.date
+    ward_id: int
+    education: int
+    political_theory: int = 0
+    it_certificate: bool = False
+    law_training: bool = False
+    civil_status_training: bool = False
+    recruitment_date: dt.date | None = None
+    sort_key: str = ""
+    birth_year_only: bool = False
+
+
+@dataclass(frozen=True)
+class Holding:
+    id: int
+    official_id: int
+    ward_id: int
+    position: str
+    start_date: dt.date
+    is_primary: bool = True
+
+
+@dataclass(frozen=True)
+class Relation:
+    official_id: int
+    relative_id: int
+    kind: str
+
+
+@dataclass
+class Roster:
+    """What one check sees. ``holdings`` are those open on the reference date. ``scope`` is the set of ward
+    ids the findings are for; ``districts`` maps each district whose every ward is in scope to its number
+    of wards (district-level rules run only for those)."""
+
+    wards: dict  # id -> WardInfo (in scope, plus plan targets)
+    people: dict  # id -> Person
+    holdings: list
+    relations: list = field(default_factory=list)
+    scope: set = field(default_factory=set)
+    districts: dict = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------------------------------ the finding
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    level: str
+    message: str
+    basis: str
+    ward_id: int | None = None
+    ward_slug: str | None = None
+    ward_name: str | None = None
+    official_id: int | None = None
+    official_code: str | None = None
+    official_name: str | None = None
+    position: str | None = None  # the post the finding is about, where there is one
+    sort_key: tuple = ()
+
+    @property
+    def label(self) -> str:
+        return CODES[self.code]
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS[self.severity]
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS[self.level]
+
+    def as_dict(self) -> dict:
+        """The JSON shape of the command and the API."""
+        return {"code": self.code, "severity": self.severity, "level": self.level, "ward": self.ward_slug,
+                "official": self.official_code, "message": self.message, "basis": self.basis}  # fmt: skip
+
+
+def _d(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _age(r: Retirement) -> str:
+    return f"{r.age_years} tuổi" + (f" {r.age_months} tháng" if r.age_months else "")
+
+
+# --------------------------------------------------------------------------------------- the projection
+
+KEEP, MOVE, APPOINT, RETIRE, LEAVE, LAPSE = "keep", "move", "appoint", "retire", "leave", "lapse"
+LEAVING_REASONS = {"retirement": "nghỉ hưu", "abolished": "chức danh bãi bỏ", "plan": "theo phương án"}
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A post held on the day after the cutover."""
+
+    official_id: int
+    ward_id: int
+    position: str
+    is_primary: bool
+    since: dt.date | None  # start of the current holding (carry-over) or the change's date (plan)
+    change: PlannedChange | None = None
+    holding_id: int | None = None
+
+
+@dataclass
+class Projection:
+    as_of: dt.date
+    cutover: dt.date
+    retirements: dict  # official id -> Retirement
+    seats: list  # Seat
+    leaving: list  # (Holding, reason) with reason a key of LEAVING_REASONS
+    changes: dict  # official id -> [PlannedChange]
+
+    @cached_property
+    def seats_by_official(self) -> dict:
+        out = defaultdict(list)
+        for seat in self.seats:
+            out[seat.official_id].append(seat)
+        return out
+
+    @cached_property
+    def holders(self) -> dict:
+        """(ward id, position) -> sorted distinct official ids seated there after the cutover."""
+        out = defaultdict(set)
+        for seat in self.seats:
+            out[(seat.ward_id, seat.position)].add(seat.official_id)
+        return {k: sorted(v) for k, v in out.items()}
+
+    def outcomes(self, official_id: int) -> set:
+        return {c.outcome for c in self.changes.get(official_id, ())}
+
+
+def project(
+    roster: Roster, law: Law, plan: Iterable[PlannedChange] | None = None, as_of: dt.date | None = None
+) -> Projection:
+    """The roster on the day after the cutover: carry-overs, changed by the plan."""
+    cutover = law.cutover
+    retirements = {
+        p.id: retirement(p.sex, p.birth_date, law.roadmap)
+        for p in roster.people.values()
+        if p.sex in ("M", "F")
+    }
+    changes = defaultdict(list)
+    for change in plan or ():
+        changes[change.official_id].append(change)
+    seats, leaving = [], []
+    for h in roster.holdings:
+        post = law.posts.get(h.position)
+        outcomes = {c.outcome for c in changes.get(h.official_id, ())}
+        retiring = h.official_id in retirements and retirements[h.official_id].retirement_date < cutover
+        if retiring:
+            leaving.append((h, "retirement"))
+        elif post is None or post.abolished:
+            leaving.append((h, "abolished"))
+        elif outcomes & {RETIRE, LEAVE}:
+            leaving.append((h, "plan"))
+        elif h.is_primary and outcomes & {MOVE, APPOINT}:
+            leaving.append((h, "plan"))
+        elif not h.is_primary and any(
+            c.outcome == LAPSE and c.holding_id in (None, h.id) for c in changes.get(h.official_id, ())
+        ):
+            leaving.append((h, "plan"))
+        else:
+            seats.append(Seat(h.official_id, h.ward_id, h.position, h.is_primary, h.start_date, None, h.id))
+    for official_id, official_changes in changes.items():
+        person = roster.people.get(official_id)
+        for c in official_changes:
+            if c.outcome in (MOVE, APPOINT) and c.target_position:
+                ward_id = c.target_ward_id or (person.ward_id if person else None)
+                if ward_id is None:
+                    continue
+                seats.append(
+                    Seat(official_id, ward_id, c.target_position, True, c.effective_date or cutover, c)
+                )
+    return Projection(as_of or cutover, cutover, retirements, seats, leaving, dict(changes))
+
+
+# ------------------------------------------------------------------------------------------- the rules
+
+
+@dataclass
+class Context:
+    """Everything a rule reads: the law, the roster, the projection and the reference date."""
+
+    law: Law
+    roster: Roster
+    projection: Projection
+    as_of: dt.date
+
+    def finding(self, code, severity, level, message, basis, *, ward_id=None, person=None, position=None):
+        if person is not None and ward_id is None:
+            ward_id = person.ward_id
+        ward = self.roster.wards.get(ward_id) if ward_id is not None else None
+        post_order = self.law.posts[position].display_order if position in self.law.posts else 0
+        key = (
+            -1 if ward is None else ward.order,
+            SEVERITIES.index(severity),
+            person.sort_key if person else "",
+            person.code if person else "",
+            list(CODES).index(code),
+            post_order,
+        )
+        return Finding(code=code, severity=severity, level=level, message=message, basis=basis,
+                       ward_id=ward.id if ward else None, ward_slug=ward.slug if ward else None,
+                       ward_name=ward.name if ward else None, official_id=person.id if person else None,
+                       official_code=person.code if person else None,
+                       official_name=person.full_name if person else None, position=position, sort_key=key)  # fmt: skip
+
+    def in_scope(self, person: Person | None) -> bool:
+        return person is not None and person.ward_id in self.roster.scope
+
+    @cached_property
+    def subjects(self) -> list:
+        """The officials the findings are about: those of the wards in scope holding a post now."""
+        ids = {h.official_id for h in self.roster.holdings}
+        return [p for pid in sorted(ids) if self.in_scope(p := self.roster.people.get(pid))]
+
+    @cached_property
+    def primary_position(self) -> dict:
+        out = {}
+        for h in sorted(self.roster.holdings, key=lambda h: (not h.is_primary, h.id)):
+            out.setdefault(h.official_id, h.position)
+        return out
+
+    def title(self, code: str) -> str:
+        post = self.law.posts.get(code)
+        return post.title if post else code
+
+
+def rule_retires_before_cutover(ctx: Context):
+    cutover = ctx.law.cutover
+    for person in ctx.subjects:
+        r = ctx.projection.retirements.get(person.id)
+        if r is None or r.retirement_date >= cutover:
+            continue
+        resolved = ctx.projection.outcomes(person.id) & {RETIRE, LEAVE}
+        born = (
+            f"năm sinh {person.birth_date.year}"
+            if person.birth_year_only
+            else f"sinh {_d(person.birth_date)}"
+        )
+        message = (
+            f"{person.full_name} ({born}) đủ tuổi nghỉ hưu {_age(r)}, thời điểm nghỉ hưu {_d(r.retirement_date)}, "
+            f"trước ngày chuyển đổi {_d(cutover)}"
+            + ("; đã có phương án nghỉ." if resolved else ": cần giải quyết chế độ và không chuyển đổi.")
+        )
+        yield ctx.finding("RETIRES_BEFORE_CUTOVER", INFO if resolved else BLOCKER, OFFICIAL, message,
+                          ctx.law.basis("retirement_roadmap"), person=person,
+                          position=ctx.primary_position.get(person.id))  # fmt: skip
+
+
+def rule_retires_within_term(ctx: Context):
+    cutover = ctx.law.cutover
+    term = ctx.law.value("term_years")
+    term_end = add_years(cutover, term)
+    seen = set()
+    for seat in ctx.projection.seats:
+        person = ctx.roster.people.get(seat.official_id)
+        if seat.position not in LEADERSHIP or not ctx.in_scope(person) or person.id in seen:
+            continue
+        r = ctx.projection.retirements.get(person.id)
+        if r is None or not (cutover <= r.retirement_date < term_end):
+            continue
+        seen.add(person.id)
+        proposed = " (theo phương án)" if seat.change else ""
+        message = (
+            f"{ctx.title(seat.position)}{proposed} {person.full_name} nghỉ hưu ngày {_d(r.retirement_date)} "
+            f"({_age(r)}), trước khi hết nhiệm kỳ {term} năm tính từ {_d(cutover)}."
+        )
+        yield ctx.finding("RETIRES_WITHIN_TERM", WARNING, OFFICIAL, message,
+                          ctx.law.basis("term_years", "retirement_roadmap"), person=person,
+                          position=seat.position)  # fmt: skip
+
+
+def rule_post_abolished(ctx: Context):
+    for h, reason in ctx.projection.leaving:
+        if reason != "abolished":
+            continue
+        person = ctx.roster.people.get(h.official_id)
+        if not ctx.in_scope(person):
+            continue
+        remaining = ctx.projection.seats_by_official.get(person.id, [])
+        outcomes = ctx.projection.outcomes(person.id)
+        post = ctx.law.posts.get(h.position)
+        title = ctx.title(h.position)
+        if remaining and not (outcomes & {MOVE, APPOINT}):
+            others = ", ".join(ctx.title(s.position) for s in remaining)
+            severity, message = (
+                INFO,
+                f"Chức danh kiêm nhiệm {title} bãi bỏ từ {_d(ctx.law.cutover)}; tiếp tục giữ {others}.",
+            )
+        elif remaining or outcomes & {RETIRE, LEAVE}:
+            severity, message = (
+                INFO,
+                f"Chức danh {title} bãi bỏ từ {_d(ctx.law.cutover)}; đã có phương án bố trí.",
+            )
+        else:
+            severity = BLOCKER
+            message = (
+                f"Chức danh duy nhất {title} của {person.full_name} bãi bỏ từ {_d(ctx.law.cutover)}: "
+                "cần bố trí công tác khác hoặc giải quyết chính sách."
+            )
+        yield ctx.finding("POST_ABOLISHED", severity, OFFICIAL, message, post.basis if post else "",
+                          person=person, position=h.position)  # fmt: skip
+
+
+def rule_conversion_required(ctx: Context):
+    seen = set()
+    for seat in sorted(ctx.projection.seats, key=lambda s: (not s.is_primary, s.holding_id or 0)):
+        person = ctx.roster.people.get(seat.official_id)
+        post = ctx.law.posts.get(seat.position)
+        if seat.change or not ctx.in_scope(person) or person.id in seen:
+            continue
+        if not (post and post.in_structure and post.kind_after == "cong_chuc"):
+            continue
+        seen.add(person.id)
+        message = (
+            f"{person.full_name} ({post.title}) chuyển thành công chức làm việc tại phường từ "
+            f"{_d(ctx.law.cutover)}: cần quyết định chuyển đổi của Chủ tịch UBND quận."
+        )
+        yield ctx.finding("CONVERSION_REQUIRED", INFO, OFFICIAL, message, BASIS_TRANSITION, person=person,
+                          position=seat.position)  # fmt: skip
+
+
+def _standard_seats(ctx: Context):
+    """(person, seat, post) for every in-structure post held after the cutover by an official in scope."""
+    seen = set()
+    for seat in ctx.projection.seats:
+        person = ctx.roster.people.get(seat.official_id)
+        post = ctx.law.posts.get(seat.position)
+        if not ctx.in_scope(person) or not (post and post.in_structure) or (person.id, seat.position) in seen:
+            continue
+        seen.add((person.id, seat.position))
+        yield person, seat, post
+
+
+def _education_label(level: int | None) -> str:
+    from personnel.models import Education  # labels only; the rules never query
+
+    return str(Education(level).label).lower() if level is not None else "—"
+
+
+def _political_label(level: int | None) -> str:
+    from personnel.models import PoliticalTheory
+
+    return str(PoliticalTheory(level).label).lower() if level is not None else "—"
+
+
+def rule_education_below_standard(ctx: Context):
+    grace_from = ctx.law.date("education_grace_recruited_before")
+    grace_until = ctx.law.date("education_grace_until")
+    for person, seat, post in _standard_seats(ctx):
+        if post.min_education is None or person.education >= post.min_education:
+            continue
+        in_grace = bool(
+            person.recruitment_date and person.recruitment_date < grace_from and ctx.as_of <= grace_until
+        )
+        message = (
+            f"Trình độ {_education_label(person.education)}, chức danh {post.title} yêu cầu "
+            f"{_education_label(post.min_education)} trở lên"
+        )
+        if in_grace:
+            message += (
+                f"; tuyển dụng {_d(person.recruitment_date)}, trong thời hạn chuẩn hóa đến {_d(grace_until)}."
+            )
+        elif person.recruitment_date and person.recruitment_date < grace_from:
+            message += f"; đã hết thời hạn chuẩn hóa ({_d(grace_until)})."
+        else:
+            message += "; không thuộc diện được chuẩn hóa."
+        basis = post.basis + "; " + ctx.law.basis("education_grace_recruited_before", "education_grace_until")
+        yield ctx.finding("EDUCATION_BELOW_STANDARD", WARNING if in_grace else BLOCKER, OFFICIAL, message, basis,
+                          person=person, position=seat.position)  # fmt: skip
+
+
+def rule_it_certificate_missing(ctx: Context):
+    for person, seat, post in _standard_seats(ctx):
+        if post.requires_it_certificate and not person.it_certificate:
+            message = f"{post.title}: chưa có chứng chỉ tin học cơ bản."
+            yield ctx.finding("IT_CERTIFICATE_MISSING", WARNING, OFFICIAL, message, post.basis, person=person,
+                              position=seat.position)  # fmt: skip
+
+
+def rule_political_theory_below_standard(ctx: Context):
+    for person, seat, post in _standard_seats(ctx):
+        if post.min_political_theory is not None and person.political_theory < post.min_political_theory:
+            message = (
+                f"Lý luận chính trị {_political_label(person.political_theory)}; {post.title} cần "
+                f"{_political_label(post.min_political_theory)} trở lên."
+            )
+            yield ctx.finding("POLITICAL_THEORY_BELOW_STANDARD", WARNING, OFFICIAL, message, post.basis,
+                              person=person, position=seat.position)  # fmt: skip
+
+
+def rule_civil_status_qualification(ctx: Context):
+    for person, seat, post in _standard_seats(ctx):
+        missing = []
+        if post.requires_law_training and not person.law_training:
+            missing.append("trung cấp luật")
+        if post.requires_civil_status_training and not person.civil_status_training:
+            missing.append("bồi dưỡng nghiệp vụ hộ tịch")
+        if missing:
+            message = f"{post.title}: chưa có {' và '.join(missing)}."
+            yield ctx.finding("CIVIL_STATUS_QUALIFICATION", WARNING, OFFICIAL, message, post.basis, person=person,
+                              position=seat.position)  # fmt: skip
+
+
+def months_left_ok(reference: dt.date, pension_from: dt.date, months: int) -> bool:
+    """At least ``months`` of service from ``reference`` (inclusive) to the retirement date (inclusive)."""
+    return add_months(reference, months) <= pension_from
+
+
+def rule_appointment_age(ctx: Context):
+    months = ctx.law.value("appointment_min_months_left")
+    for official_id, changes in sorted(ctx.projection.changes.items()):
+        person = ctx.roster.people.get(official_id)
+        if not ctx.in_scope(person):
+            continue
+        r = ctx.projection.retirements.get(official_id)
+        for c in changes:
+            if not c.is_promotion or c.outcome not in (MOVE, APPOINT) or r is None:
+                continue
+            reference = c.effective_date or ctx.law.cutover
+            if months_left_ok(reference, r.pension_from, months):
+                continue
+            message = (
+                f"Đề xuất bổ nhiệm {ctx.title(c.target_position)} từ {_d(reference)}: {person.full_name} nghỉ hưu "
+                f"ngày {_d(r.retirement_date)}, còn dưới {months} tháng công tác."
+            )
+            yield ctx.finding("APPOINTMENT_AGE", BLOCKER, OFFICIAL, message,
+                              ctx.law.basis("appointment_min_months_left"), person=person,
+                              position=c.target_position)  # fmt: skip
+
+
+def completed_years(start: dt.date, end: dt.date) -> int:
+    """Whole years from ``start`` to ``end`` inclusive."""
+    after = end + dt.timedelta(days=1)
+    years = after.year - start.year
+    if add_years(start, years) > after:
+        years -= 1
+    return years
+
+
+def rule_chair_tenure_limit(ctx: Context):
+    limit = ctx.law.value("chair_tenure_limit_years")
+    term = ctx.law.value("term_years")
+    term_end = add_years(ctx.law.cutover, term) - dt.timedelta(days=1)
+    for seat in ctx.projection.seats:
+        person = ctx.roster.people.get(seat.official_id)
+        if seat.position != CHAIR or seat.change or not seat.since or not ctx.in_scope(person):
+            continue
+        # Counted in whole years, as terms are: a Chair since mid-2016 ends the 2021–2026 term at 10 years.
+        years = completed_years(seat.since, term_end)
+        if years > limit:
+            message = (
+                f"Chủ tịch UBND phường từ {_d(seat.since)}: đến hết nhiệm kỳ mới ({_d(term_end)}) sẽ giữ chức "
+                f"{years} năm liên tục tại phường, quá {limit} năm."
+            )
+            yield ctx.finding("CHAIR_TENURE_LIMIT", WARNING, OFFICIAL, message,
+                              ctx.law.basis("chair_tenure_limit_years", "term_years"), person=person,
+                              position=CHAIR)  # fmt: skip
+
+
+def rule_relative_in_restricted_post(ctx: Context):
+    restricted = set(ctx.law.value("relative_restricted_posts"))
+    kinds = set(ctx.law.value("relative_kinds"))
+    leaders = defaultdict(set)  # ward id -> leader official ids after the cutover
+    for seat in ctx.projection.seats:
+        if seat.position in LEADERSHIP:
+            leaders[seat.ward_id].add(seat.official_id)
+    related = defaultdict(set)
+    for rel in ctx.roster.relations:
+        if rel.kind in kinds:
+            related[rel.official_id].add(rel.relative_id)
+            related[rel.relative_id].add(rel.official_id)
+    seen = set()
+    for seat in ctx.projection.seats:
+        person = ctx.roster.people.get(seat.official_id)
+        if seat.position not in restricted or not ctx.in_scope(person) or (person.id, seat.position) in seen:
+            continue
+        for leader_id in sorted(related.get(person.id, set()) & leaders.get(seat.ward_id, set())):
+            leader = ctx.roster.people.get(leader_id)
+            seen.add((person.id, seat.position))
+            name = leader.full_name if leader else f"#{leader_id}"
+            message = (
+                f"{person.full_name} giữ {ctx.title(seat.position)} là người thân của {name}, lãnh đạo UBND phường "
+                "sau chuyển đổi: cần bố trí vị trí khác."
+            )
+            yield ctx.finding("RELATIVE_IN_RESTRICTED_POST", WARNING, OFFICIAL, message,
+                              ctx.law.basis("relative_restricted_posts", "relative_kinds"), person=person,
+                              position=seat.position)  # fmt: skip
+            break
+
+
+def _scope_wards(ctx: Context):
+    return sorted((w for w in ctx.roster.wards.values() if w.id in ctx.roster.scope), key=lambda w: w.order)
+
+
+def rule_chair_vacant(ctx: Context):
+    post = ctx.law.posts.get(CHAIR)
+    for ward in _scope_wards(ctx):
+        if not ctx.projection.holders.get((ward.id, CHAIR)):
+            message = (
+                f"Phường {ward.name} không có Chủ tịch UBND sau ngày {_d(ctx.law.cutover)}: Chủ tịch UBND quận cần "
+                "bổ nhiệm hoặc giao quyền Chủ tịch."
+            )
+            basis = BASIS_CHAIR + ("; " + post.basis if post else "")
+            yield ctx.finding("CHAIR_VACANT", BLOCKER, WARD, message, basis, ward_id=ward.id, position=CHAIR)
+
+
+def rule_vice_chair_count(ctx: Context):
+    post = ctx.law.posts.get(VICE_CHAIR)
+    if post is None:
+        return
+    for ward in _scope_wards(ctx):
+        low, high = post.seats_for(ward.ward_class)
+        n = len(ctx.projection.holders.get((ward.id, VICE_CHAIR), ()))
+        if (low is not None and n < low) or (high is not None and n > high):
+            limit = (
+                f"{low}" if low == high else f"{low or 0}–{high}" if high is not None else f"ít nhất {low}"
+            )
+            message = f"Phường {ward.name} (loại {ward.ward_class}) có {n} Phó Chủ tịch sau chuyển đổi; quy định: {limit}."
+            yield ctx.finding("VICE_CHAIR_COUNT", BLOCKER, WARD, message, post.basis, ward_id=ward.id,
+                              position=VICE_CHAIR)  # fmt: skip
+
+
+def rule_role_vacant(ctx: Context):
+    posts = sorted(
+        (
+            p
+            for p in ctx.law.posts.values()
+            if p.in_structure and not p.abolished and p.code not in LEADERSHIP
+        ),
+        key=lambda p: p.display_order,
+    )
+    for ward in _scope_wards(ctx):
+        for post in posts:
+            low, _high = post.seats_for(ward.ward_class)
+            if low and not ctx.projection.holders.get((ward.id, post.code)):
+                message = f"Phường {ward.name} không có người đảm nhiệm {post.title} sau ngày {_d(ctx.law.cutover)}."
+                yield ctx.finding("ROLE_VACANT", WARNING, WARD, message, post.basis, ward_id=ward.id,
+                                  position=post.code)  # fmt: skip
+
+
+def headcount_by_district(law: Law, roster: Roster, projection: Projection) -> dict:
+    """district id -> distinct officials seated after the cutover in posts counting in the headcount."""
+    counted = defaultdict(set)
+    for seat in projection.seats:
+        post = law.posts.get(seat.position)
+        ward = roster.wards.get(seat.ward_id)
+        if (
+            post
+            and post.counts_in_headcount
+            and not post.abolished
+            and ward
+            and ward.district_id in roster.districts
+        ):
+            counted[ward.district_id].add(seat.official_id)
+    return {district_id: len(ids) for district_id, ids in counted.items()}
+
+
+def rule_district_headcount_exceeded(ctx: Context):
+    per_ward = ctx.law.value("headcount_per_ward")
+    counts = headcount_by_district(ctx.law, ctx.roster, ctx.projection)
+    for district_id, n_wards in sorted(ctx.roster.districts.items()):
+        n, cap = counts.get(district_id, 0), per_ward * n_wards
+        if n > cap:
+            message = (
+                f"Sau chuyển đổi quận có {n} công chức phường tính vào biên chế, vượt mức {per_ward} × {n_wards} "
+                f"phường = {cap} (vượt {n - cap})."
+            )
+            yield ctx.finding("DISTRICT_HEADCOUNT_EXCEEDED", BLOCKER, DISTRICT, message,
+                              ctx.law.basis("headcount_per_ward"))  # fmt: skip
+
+
+RULES = (
+    rule_retires_before_cutover,
+    rule_retires_within_term,
+    rule_post_abolished,
+    rule_conversion_required,
+    rule_education_below_standard,
+    rule_it_certificate_missing,
+    rule_political_theory_below_standard,
+    rule_civil_status_qualification,
+    rule_appointment_age,
+    rule_chair_tenure_limit,
+    rule_relative_in_restricted_post,
+    rule_chair_vacant,
+    rule_vice_chair_count,
+    rule_role_vacant,
+    rule_district_headcount_exceeded,
+)
+
+
+def evaluate(
+    roster: Roster, law: Law, *, as_of: dt.date | None = None, plan: Iterable[PlannedChange] | None = None
+) -> tuple[list[Finding], Projection]:
+    """Every finding of ``roster`` as of ``as_of`` (default: the cutover), with ``plan`` laid over it."""
+    as_of = as_of or law.cutover
+    projection = project(roster, law, list(plan or ()), as_of)
+    ctx = Context(law, roster, projection, as_of)
+    findings = [f for rule in RULES for f in rule(ctx)]
+    findings.sort(key=lambda f: f.sort_key)
+    return findings, projection
