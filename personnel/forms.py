@@ -70,6 +70,8 @@ class OfficialForm(forms.ModelForm):
         }
 
     field_order = ["code", "full_name", "sex", "birth"]
+    # The service names the model fields; the date and its precision are typed in the one "birth" box.
+    error_fields = {"birth_date": "birth", "birth_precision": "birth"}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

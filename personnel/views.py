@@ -19,7 +19,9 @@ from wards.clock import today
 def apply_errors(form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form fields it names (or on the form)."""
     if hasattr(error, "error_dict"):
+        aliases = getattr(form, "error_fields", {})  # service field → the form field that carries it
         for field, errs in error.error_dict.items():
+            field = aliases.get(field, field)
             form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, error)

@@ -42,3 +42,16 @@ def roster(wards):
 @pytest.fixture
 def user_model():
     return get_user_model()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Hash test passwords with MD5: PBKDF2's deliberate slowness would dominate the suite's run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def portal_day(settings):
+    """Work as of 20/05/2021 (the demo's day), so ages and "future" dates do not move with the calendar."""
+    settings.PORTAL_TODAY = dt.date(2021, 5, 20)
+    return settings.PORTAL_TODAY
