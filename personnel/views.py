@@ -63,6 +63,11 @@ class OfficialListView(FilterView):
 
 
 def official_detail(request, code):
+    return render(request, "personnel/official_detail.html", official_context(request, code))
+
+
+def official_context(request, code) -> dict:
+    """The official page's context (reused by staffing's page, which adds the findings)."""
     official = get_visible_or_404(Official.objects.select_related("ward"), request.user, code=code)
     holdings = official.holdings.select_related("ward", "position").order_by("-end_date", "-start_date")
     relations = (
@@ -77,11 +82,7 @@ def official_detail(request, code):
         rows.append({"relation": rel, "other": other, "label": rel.kind_seen_from(official.pk),
                      "other_visible": visible_ward is None or other.ward_id == visible_ward})  # fmt: skip
     history = _history(official)
-    return render(
-        request,
-        "personnel/official_detail.html",
-        {"official": official, "holdings": holdings, "relations": rows, "history": history, "today": today()},
-    )
+    return {"official": official, "holdings": holdings, "relations": rows, "history": history, "today": today()}
 
 
 def _history(official):

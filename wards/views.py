@@ -85,6 +85,11 @@ def ward_list_xlsx(wards):
 
 
 def ward_detail(request, slug):
+    return render(request, "wards/ward_detail.html", ward_context(request, slug))
+
+
+def ward_context(request, slug) -> dict:
+    """The ward page's context (reused by staffing's page, which adds the findings)."""
     ward = get_visible_or_404(Ward.objects.select_related("district"), request.user, slug=slug)
     holdings = (
         PostHolding.objects.open_on(today())
@@ -92,4 +97,4 @@ def ward_detail(request, slug):
         .select_related("official", "position")
         .order_by("position__display_order", "-is_primary", "official__sort_key")
     )
-    return render(request, "wards/ward_detail.html", {"ward": ward, "holdings": holdings, "today": today()})
+    return {"ward": ward, "holdings": holdings, "today": today()}
