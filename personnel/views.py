@@ -82,7 +82,13 @@ def official_context(request, code) -> dict:
         rows.append({"relation": rel, "other": other, "label": rel.kind_seen_from(official.pk),
                      "other_visible": visible_ward is None or other.ward_id == visible_ward})  # fmt: skip
     history = _history(official)
-    return {"official": official, "holdings": holdings, "relations": rows, "history": history, "today": today()}
+    return {
+        "official": official,
+        "holdings": holdings,
+        "relations": rows,
+        "history": history,
+        "today": today(),
+    }
 
 
 def _history(official):
