@@ -1,7 +1,7 @@
 """REST API v1 (mounted at /api/v1/ by config/urls.py): the router of every resource, the OpenAPI 3 schema
 and the offline Swagger UI (drf-spectacular-sidecar, no CDN)."""
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -39,7 +39,8 @@ urlpatterns = [
         ),
         name="schema",
     ),
-    # Swagger UI is a page: LoginRequiredMiddleware sends anonymous visitors to the login page.
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Swagger UI is a page: anonymous visitors go to the login page (DRF views opt out of
+    # LoginRequiredMiddleware, so the redirect is asked for explicitly).
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
     path("", include(router.urls)),
 ]
