@@ -32,6 +32,9 @@ class WardListView(ListView):
                 ),
                 n_police=Count("holdings", filter=current & Q(holdings__position__kind=PositionKind.POLICE)),
             )
+            # Meta.ordering is dropped from GROUP BY queries: order explicitly, in administrative-code
+            # order as the statutory lists are.
+            .order_by("code")
         )
 
     def get_context_data(self, **kwargs):
