@@ -39,5 +39,16 @@ messages: install
 	DEBUG=1 $(PY) manage.py makemessages -l vi --ignore=.venv --ignore=staticfiles
 	DEBUG=1 $(PY) manage.py compilemessages -l vi --ignore=.venv
 
+# The national-scale benchmark on PostgreSQL (BENCHMARKS.md): creates the database if missing, writes
+# WARDS × OFFICIALS synthetic officials (reused when already there), prints the table, writes bench-results/.
+bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ward_portal_bench
+bench: export SECRET_KEY ?= bench-only-insecure-key
+bench: export ALLOWED_HOSTS ?= testserver,localhost,127.0.0.1
+bench: export PORTAL_TODAY ?= 2021-05-20
+bench: WARDS ?= 1000
+bench: OFFICIALS ?= 25
+bench: install
+	$(PY) -m bench.run --wards $(WARDS) --officials-per-ward $(OFFICIALS) $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3 test.sqlite3

@@ -236,12 +236,19 @@ def synthetic_counts() -> dict:
     }
 
 
-def reset_synthetic() -> dict:
+def reset_synthetic(*, keep_ward: Ward | None = None) -> dict:
     """Delete every synthetic row (and anything recorded against it), set-based: no model instances, no
-    signals, so no history rows either. Returns the number of officials and wards removed."""
+    signals, so no history rows either. With ``keep_ward``, that one ward, its district and its officials
+    stay (the bench uses this inside a rolled-back transaction to count queries at the size of one ward).
+    Returns the number of officials and wards removed."""
     officials = Official.objects.filter(code__startswith=OFFICIAL_CODE_PREFIX)
     wards = Ward.objects.filter(slug__startswith=SLUG_PREFIX)
     districts = District.objects.filter(slug__startswith=SLUG_PREFIX)
+    if keep_ward is not None:
+        officials = officials.exclude(ward=keep_ward)
+        wards = wards.exclude(pk=keep_ward.pk)
+        districts = districts.exclude(pk=keep_ward.district_id)
+    alias = connection.alias
     with transaction.atomic():
         # Rows of other apps pointing at synthetic officials or wards (proposals, reviews, profiles…):
         # few or none, so the ORM's collecting delete is fine for them.
@@ -252,22 +259,19 @@ def reset_synthetic() -> dict:
                 if rel.field.model._meta.auto_created:  # many-to-many through tables
                     continue
                 rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": qs.values("pk")}).delete()
-        n_rel = FamilyRelation.objects.filter(official__code__startswith=OFFICIAL_CODE_PREFIX)._raw_delete(
-            connection.alias
-        )
-        n_rel += FamilyRelation.objects.filter(relative__code__startswith=OFFICIAL_CODE_PREFIX)._raw_delete(
-            connection.alias
-        )
-        PostHolding.objects.filter(ward__slug__startswith=SLUG_PREFIX)._raw_delete(connection.alias)
-        PostHolding.objects.filter(official__code__startswith=OFFICIAL_CODE_PREFIX)._raw_delete(
-            connection.alias
-        )
-        # History written later through the services (e.g. an import benchmark) goes too.
-        Official.history.filter(code__startswith=OFFICIAL_CODE_PREFIX)._raw_delete(connection.alias)
-        PostHolding.history.filter(ward_id__in=wards.values("pk"))._raw_delete(connection.alias)
-        n_officials = officials._raw_delete(connection.alias)
-        n_wards = wards._raw_delete(connection.alias)
-        districts._raw_delete(connection.alias)
+        official_ids, ward_ids = officials.values("pk"), wards.values("pk")
+        FamilyRelation.objects.filter(official__in=official_ids)._raw_delete(alias)
+        FamilyRelation.objects.filter(relative__in=official_ids)._raw_delete(alias)
+        PostHolding.objects.filter(ward__in=ward_ids)._raw_delete(alias)
+        PostHolding.objects.filter(official__in=official_ids)._raw_delete(alias)
+        # History written later through the services (e.g. the import benchmark) goes too.
+        Official.history.filter(id__in=official_ids)._raw_delete(alias)
+        if keep_ward is None:
+            Official.history.filter(code__startswith=OFFICIAL_CODE_PREFIX)._raw_delete(alias)
+        PostHolding.history.filter(ward_id__in=ward_ids)._raw_delete(alias)
+        n_officials = officials._raw_delete(alias)
+        n_wards = wards._raw_delete(alias)
+        districts._raw_delete(alias)
     return {"officials": n_officials, "wards": n_wards}
 
 

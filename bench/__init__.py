@@ -1,0 +1,1 @@
+"""The national-scale benchmark (`make bench`, `python -m bench.run`): see BENCHMARKS.md."""
