@@ -89,3 +89,49 @@ def retirement(sex: str, birth_date: dt.date, roadmap: Roadmap) -> Retirement:
     year, month0 = divmod(index, 12)
     retire_on = last_day_of_month(year, month0 + 1)
     return Retirement(total // 12, total % 12, retire_on, retire_on + dt.timedelta(days=1))
+
+
+MIN_BIRTH_YEAR = 1900
+
+
+def parse_birth(text: str | None, today: dt.date) -> tuple[dt.date, bool]:
+    """A birth date typed as dd/mm/yyyy, yyyy-mm-dd or a bare year yyyy → (date, year only?).
+
+    A bare year counts as 01/01 of that year (NĐ 135/2020 Điều 3.3). Raises ValueError with a Vietnamese
+    message for anything else, a date in the future or before 1900."""
+    raw = (text or "").strip()
+    if not raw:
+        raise ValueError("Chưa nhập ngày sinh hoặc năm sinh.")
+    year_only = raw.isdigit() and len(raw) == 4
+    if year_only:
+        born = dt.date(int(raw), 1, 1)
+        if born.year > today.year:
+            raise ValueError(f"Năm sinh {raw} ở tương lai.")
+    else:
+        born = None
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                born = dt.datetime.strptime(raw, fmt).date()
+                break
+            except ValueError:
+                continue
+        if born is None:
+            raise ValueError(
+                f"“{raw[:40]}” không phải ngày sinh hợp lệ: nhập dd/mm/yyyy (ví dụ 05/03/1965), "
+                "yyyy-mm-dd hoặc chỉ năm sinh yyyy."
+            )
+        if born > today:
+            raise ValueError(f"Ngày sinh {born:%d/%m/%Y} ở tương lai.")
+    if born.year < MIN_BIRTH_YEAR:
+        raise ValueError(f"Năm sinh {born.year} không hợp lệ (trước năm {MIN_BIRTH_YEAR}).")
+    return born, year_only
+
+
+def parse_sex(text: str | None) -> str:
+    """ "M"/"F" (also nam/nữ, case-insensitive) or ValueError."""
+    raw = (text or "").strip()
+    value = {"m": "M", "f": "F", "nam": "M", "nữ": "F", "nu": "F"}.get(raw.lower())
+    if value is None:
+        shown = f"“{raw[:20]}”" if raw else "trống"
+        raise ValueError(f"Giới tính {shown} không hợp lệ: chỉ nhận M (nam) hoặc F (nữ).")
+    return value

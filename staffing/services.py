@@ -200,6 +200,14 @@ class WardRow:
         return self._sum("leaving")
 
     @property
+    def leaving_retirement(self):
+        return self._sum("leaving_retirement")
+
+    @property
+    def leaving_abolished(self):
+        return self._sum("leaving_abolished")
+
+    @property
     def vacancy(self):
         return self._sum("vacancy")
 
