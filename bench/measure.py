@@ -77,14 +77,14 @@ def run_once(fn, *, count_queries: bool = False) -> Run:
     hwm_ok = reset_peak()
     before = _status_kb("VmRSS") or 0
     ctx = CaptureQueriesContext(connection) if count_queries else None
-    if ctx:
+    if ctx is not None:
         ctx.__enter__()
     try:
         started = time.perf_counter()
         result = fn()
         seconds = time.perf_counter() - started
     finally:
-        if ctx:
+        if ctx is not None:
             ctx.__exit__(None, None, None)
     peak_mb = ((_status_kb("VmHWM") or 0) - before) / 1024 if hwm_ok else None
     del result
@@ -96,7 +96,9 @@ def run_once(fn, *, count_queries: bool = False) -> Run:
             peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
         finally:
             tracemalloc.stop()
-    return Run(seconds=seconds, peak_mb=peak_mb, queries=len(ctx.captured_queries) if ctx else None)
+    return Run(
+        seconds=seconds, peak_mb=peak_mb, queries=len(ctx.captured_queries) if ctx is not None else None
+    )
 
 
 def best_of(fn, repeat: int, *, count_queries: bool = False, between=None) -> Run:
