@@ -30,6 +30,7 @@ urlpatterns = [
         include((_served_by(personnel_urls, "detail", staffing_views.official_detail), "personnel")),
     ),
     path("", include("staffing.urls")),
+    path("ke-hoach/", include("staffing.plan_urls")),
     path("quan-tri/", admin.site.urls),
     path("tai-khoan/", include("wards.account_urls")),
     path("api/v1/retirement/", RetirementView.as_view(), name="api-retirement"),

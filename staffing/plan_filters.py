@@ -1,0 +1,51 @@
+"""The one FilterSet of the proposal list, shared by the page, its Excel export and the API."""
+
+import django_filters as filters
+from django import forms
+from django.db.models import Q
+
+from staffing.models import Outcome, Proposal, ProposalStatus, Verdict
+from wards.models import Ward
+from wards.text import fold
+
+NOT_REVIEWED = "none"
+VERDICT_CHOICES = [*Verdict.choices, (NOT_REVIEWED, "Chưa có ý kiến")]
+
+
+class ProposalFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        label="Tìm kiếm",
+        method="filter_q",
+        widget=forms.TextInput(attrs={"placeholder": "Tên hoặc mã cán bộ"}),
+    )
+    ward = filters.ModelChoiceFilter(
+        label="Phường", queryset=Ward.objects.none(), field_name="ward", to_field_name="slug"
+    )
+    outcome = filters.ChoiceFilter(label="Phương án", choices=Outcome.choices)
+    status = filters.ChoiceFilter(label="Trạng thái", choices=ProposalStatus.choices)
+    verdict = filters.ChoiceFilter(
+        label="Ý kiến của Chủ tịch phường", choices=VERDICT_CHOICES, method="filter_verdict"
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["q", "ward", "outcome", "status", "verdict"]
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        user = getattr(request, "user", None)
+        # A ward chair's ward menu lists only their own ward; a foreign slug is "not a valid choice".
+        self.filters["ward"].queryset = Ward.objects.visible_to(user) if user else Ward.objects.none()
+
+    def filter_q(self, queryset, name, value):
+        key = fold(value)
+        if not key:
+            return queryset
+        return queryset.filter(
+            Q(official__search_name__contains=key) | Q(official__code__iexact=value.strip())
+        )
+
+    def filter_verdict(self, queryset, name, value):
+        if value == NOT_REVIEWED:
+            return queryset.filter(review__isnull=True)
+        return queryset.filter(review__verdict=value) if value else queryset

@@ -1,0 +1,113 @@
+"""Forms of the plan pages. They parse input; staffing.plan validates and writes."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from personnel.forms import DateInput
+from personnel.models import Official, PostHolding
+from staffing.models import Outcome, Proposal, Verdict
+from wards.models import Position, Ward
+
+
+class ProposalForm(forms.ModelForm):
+    """A proposal's fields; for a new one, the official is named by code."""
+
+    official_code = forms.CharField(label="Mã cán bộ", max_length=20)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "outcome", "target_ward", "target_position", "holding", "policy_basis", "decision_number",
+            "decision_date", "note",
+        ]  # fmt: skip
+        widgets = {
+            "outcome": forms.RadioSelect,
+            "decision_date": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "target_ward": "Với điều động, bổ nhiệm: phường nơi cán bộ sẽ công tác (bổ nhiệm: mặc định phường hiện tại).",
+            "target_position": "Với điều động, bổ nhiệm: chức danh trong cơ cấu UBND phường sau 01/7/2021.",
+            "holding": "Với thôi kiêm nhiệm: chức danh kiêm nhiệm sẽ kết thúc.",
+            "policy_basis": "Với nghỉ theo chính sách: ví dụ Nghị định 26/2015/NĐ-CP, Nghị định 108/2014/NĐ-CP.",
+            "decision_number": "Số quyết định của Chủ tịch UBND quận (ghi vào chức danh mới khi chuyển đổi).",
+        }
+
+    field_order = ["official_code", "outcome"]
+
+    def __init__(self, *args, official: Official | None = None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.official = official or (self.instance.official if self.instance.pk else None)
+        self.user = user
+        self.fields["target_ward"].queryset = Ward.objects.all()
+        self.fields["target_ward"].to_field_name = "slug"
+        self.fields["target_position"].queryset = Position.objects.filter(in_ubnd=True)
+        self.fields["target_position"].to_field_name = "code"
+        self.fields["outcome"].choices = Outcome.choices
+        if self.official is not None:
+            self.fields.pop("official_code")
+            self.fields["holding"].queryset = (
+                PostHolding.objects.filter(official=self.official, is_primary=False, end_date__isnull=True)
+                .select_related("position")
+                .order_by("position__display_order")
+            )
+        else:
+            self.fields["holding"].queryset = PostHolding.objects.none()
+        self.fields["holding"].label_from_instance = lambda h: (
+            f"{h.position.title} (từ {h.start_date:%d/%m/%Y})"
+        )
+        if self.instance.pk and not self.is_bound:
+            self.initial["target_ward"] = (
+                self.instance.target_ward.slug if self.instance.target_ward_id else None
+            )
+            self.initial["target_position"] = (
+                self.instance.target_position.code if self.instance.target_position_id else None
+            )
+
+    def clean_official_code(self):
+        code = self.cleaned_data["official_code"].strip()
+        official = Official.objects.visible_to(self.user).filter(code=code).select_related("ward").first()
+        if official is None:
+            raise ValidationError(f"Không có cán bộ mang mã {code}.")
+        self.official = official
+        return code
+
+    def _post_clean(self):
+        pass  # staffing.plan validates, naming the field
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+
+class ReviewForm(forms.Form):
+    verdict = forms.ChoiceField(label="Ý kiến", choices=Verdict.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label="Nhận xét", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Bắt buộc khi không đồng ý.",
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if data.get("verdict") == Verdict.DISPUTE and not (data.get("comment") or "").strip():
+            self.add_error("comment", "Khi không đồng ý, cần ghi rõ nhận xét.")
+        return data
+
+
+class DraftFromBoardForm(forms.Form):
+    """One click on the matching board: this official into this seat."""
+
+    official = forms.CharField(max_length=20)
+    ward = forms.SlugField()
+    position = forms.CharField(max_length=40)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        data["official"] = Official.objects.select_related("ward").filter(code=data["official"]).first()
+        data["ward"] = Ward.objects.filter(slug=data["ward"]).first()
+        data["position"] = Position.objects.filter(code=data["position"], in_ubnd=True).first()
+        for name, label in (("official", "cán bộ"), ("ward", "phường"), ("position", "chức danh")):
+            if data[name] is None:
+                raise ValidationError(f"Không tìm thấy {label} đã chọn.")
+        return data

@@ -1,0 +1,413 @@
+"""Pages of the reassignment plan: overview, proposals, matching board, ward review, comparison, cutover.
+
+Views parse input, scope through ``visible_to`` / ``get_visible_or_404`` / ``access``, and call staffing.plan;
+querysets are loaded with what the templates show, so templates never query.
+"""
+
+from collections import Counter, defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+
+from personnel.models import Official
+from personnel.services import StaleVersion
+from personnel.views import apply_errors
+from staffing import plan, plan_check
+from staffing.models import CutoverRun, Outcome, Proposal, ProposalStatus, Review, SignOff, Verdict
+from staffing.plan_filters import ProposalFilter
+from staffing.plan_forms import DraftFromBoardForm, ProposalForm, ReviewForm
+from wards import access
+from wards.access import get_visible_or_404
+from wards.models import Ward
+
+
+def _proposals():
+    return Proposal.objects.select_related(
+        "reform", "official", "ward", "target_ward", "target_position", "holding__position", "review",
+        "approved_by", "created_by",
+    )  # fmt: skip
+
+
+def _require_staff(user) -> None:
+    if not access.can(user, "view_district"):
+        raise PermissionDenied("Trang này dành cho Phòng Nội vụ và Quản trị.")
+
+
+def _version(request) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- overview ---------------------------------------------------------------------------------------------
+
+
+def overview(request):
+    """Per ward: how many proposals, approved, reviewed, disputed, and the sign-off. Four queries."""
+    reform = plan.current_reform()
+    in_reform = Q(proposals__reform=reform)
+    wards = list(
+        Ward.objects.visible_to(request.user)
+        .annotate(
+            n_proposals=Count("proposals", filter=in_reform),
+            n_approved=Count("proposals", filter=in_reform & Q(proposals__status=ProposalStatus.APPROVED)),
+            n_reviewed=Count("proposals", filter=in_reform & Q(proposals__review__isnull=False)),
+            n_disputed=Count("proposals", filter=in_reform & Q(proposals__review__verdict=Verdict.DISPUTE)),
+        )
+        .order_by("name")
+    )
+    signoffs = {
+        s.ward_id: s
+        for s in SignOff.objects.visible_to(request.user).filter(reform=reform).select_related("signed_by")
+    }
+    for ward in wards:
+        ward.signoff = signoffs.get(ward.pk)
+        ward.n_unreviewed = ward.n_proposals - ward.n_reviewed
+    totals = {
+        key: sum(getattr(w, key) for w in wards)
+        for key in ("n_proposals", "n_approved", "n_reviewed", "n_disputed", "n_unreviewed")
+    }
+    totals["signed"] = sum(1 for w in wards if w.signoff)
+    return render(
+        request,
+        "staffing/plan/overview.html",
+        {"reform": reform, "wards": wards, "totals": totals, "title": "Kế hoạch sắp xếp"},
+    )
+
+
+# --- proposals --------------------------------------------------------------------------------------------
+
+
+class ProposalListView(FilterView):
+    filterset_class = ProposalFilter
+    template_name = "staffing/plan/proposal_list.html"
+    context_object_name = "proposals"
+    paginate_by = 50
+    strict = False
+
+    def get_queryset(self):
+        return _proposals().visible_to(self.request.user).filter(reform=plan.current_reform())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["querystring"] = query.urlencode()
+        ctx["can_approve"] = access.can(self.request.user, "approve_plan")
+        ctx["title"] = "Đề xuất sắp xếp"
+        return ctx
+
+
+def proposal_detail(request, pk):
+    proposal = get_visible_or_404(_proposals(), request.user, pk=pk)
+    history = []
+    for model, records in (
+        ("Đề xuất", proposal.history.select_related("history_user").order_by("history_date")),
+        ("Ý kiến", Review.history.filter(proposal_id=proposal.pk).select_related("history_user").order_by("history_date")),
+    ):  # fmt: skip
+        for rec in records:
+            history.append(
+                {"when": rec.history_date, "who": rec.history_user, "subject": model, "record": rec}
+            )
+    history.sort(key=lambda e: e["when"], reverse=True)
+    return render(
+        request,
+        "staffing/plan/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "review": getattr(proposal, "review", None),
+            "history": history,
+            "can_approve": access.can(request.user, "approve_plan"),
+            "title": f"Đề xuất: {proposal.official.full_name}",
+        },
+    )
+
+
+def proposal_create(request):
+    access.require(request.user, "edit_plan")
+    official = None
+    code = request.GET.get("official") or request.POST.get("official")
+    if code:
+        official = get_visible_or_404(Official.objects.select_related("ward"), request.user, code=code)
+    form = ProposalForm(request.POST or None, official=official, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = plan.proposal_create(
+                actor=request.user, official=form.official, **form.service_fields()
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Đã lập đề xuất cho {proposal.official.full_name}.")
+            return redirect("plan:detail", pk=proposal.pk)
+    return render(
+        request,
+        "staffing/plan/proposal_form.html",
+        {"form": form, "official": official, "title": "Lập đề xuất sắp xếp"},
+    )
+
+
+def proposal_edit(request, pk):
+    access.require(request.user, "edit_plan")
+    proposal = get_visible_or_404(_proposals(), request.user, pk=pk)
+    form = ProposalForm(request.POST or None, instance=proposal, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan.proposal_update(
+                actor=request.user,
+                proposal=proposal,
+                expected_version=_version(request),
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        except StaleVersion as stale:
+            form.add_error(None, str(stale))
+        else:
+            messages.success(request, "Đã lưu đề xuất.")
+            return redirect("plan:detail", pk=proposal.pk)
+    return render(
+        request,
+        "staffing/plan/proposal_form.html",
+        {"form": form, "proposal": proposal, "official": proposal.official, "title": "Sửa đề xuất"},
+    )
+
+
+@require_POST
+def proposal_delete(request, pk):
+    access.require(request.user, "edit_plan")
+    proposal = get_visible_or_404(_proposals(), request.user, pk=pk)
+    try:
+        plan.proposal_delete(actor=request.user, proposal=proposal, expected_version=_version(request))
+    except (ValidationError, StaleVersion) as error:
+        messages.error(request, _error_text(error) if isinstance(error, ValidationError) else str(error))
+        return redirect("plan:detail", pk=pk)
+    messages.success(request, f"Đã xóa đề xuất của {proposal.official.full_name}.")
+    return redirect("plan:list")
+
+
+@require_POST
+def proposal_approve(request, pk):
+    access.require(request.user, "approve_plan")
+    proposal = get_visible_or_404(_proposals(), request.user, pk=pk)
+    try:
+        plan.proposal_approve(actor=request.user, proposal=proposal, expected_version=_version(request))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    except StaleVersion as stale:
+        messages.error(request, str(stale))
+    else:
+        messages.success(request, f"Đã phê duyệt đề xuất của {proposal.official.full_name}.")
+    return redirect("plan:detail", pk=pk)
+
+
+@require_POST
+def proposal_unapprove(request, pk):
+    access.require(request.user, "approve_plan")
+    proposal = get_visible_or_404(_proposals(), request.user, pk=pk)
+    try:
+        plan.proposal_unapprove(actor=request.user, proposal=proposal, expected_version=_version(request))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    except StaleVersion as stale:
+        messages.error(request, str(stale))
+    else:
+        messages.success(request, f"Đã hủy phê duyệt đề xuất của {proposal.official.full_name}.")
+    return redirect("plan:detail", pk=pk)
+
+
+@require_POST
+def approve_filtered(request):
+    """Approve every draft proposal of the list's current filter (the querystring is posted back)."""
+    access.require(request.user, "approve_plan")
+    query = request.POST.get("querystring", "")
+    data = QueryDict(query)
+    base = Proposal.objects.visible_to(request.user).filter(
+        reform=plan.current_reform(), status=ProposalStatus.DRAFT
+    )
+    filterset = ProposalFilter(data, queryset=base, request=request)
+    if not filterset.is_valid():
+        messages.error(request, "Bộ lọc không hợp lệ; không phê duyệt đề xuất nào.")
+        return redirect(reverse("plan:list") + (f"?{query}" if query else ""))
+    try:
+        changed = plan.proposals_approve(actor=request.user, proposals=list(filterset.qs.order_by("pk")))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"Đã phê duyệt {changed} đề xuất.")
+    return redirect(reverse("plan:list") + (f"?{query}" if query else ""))
+
+
+# --- the ward chair's review ------------------------------------------------------------------------------
+
+
+def ward_review(request, slug):
+    """A ward's rows: current post → proposed outcome, with the findings as planned; the chair's verdicts."""
+    ward = get_visible_or_404(Ward.objects.all(), request.user, slug=slug)
+    reform = plan.current_reform()
+    data = plan_check.ward_review_rows(reform=reform, ward=ward)
+    can_review = access.can(request.user, "review_ward", ward.pk)
+    signoff = SignOff.objects.filter(reform=reform, ward=ward).select_related("signed_by").first()
+    return render(
+        request,
+        "staffing/plan/ward_review.html",
+        {
+            "ward": ward, "reform": reform, "rows": data["rows"], "ward_findings": data["ward_findings"],
+            "signoff": signoff, "can_review": can_review, "unreviewed": data["unreviewed"],
+            "form": ReviewForm(), "title": f"Ý kiến về kế hoạch — phường {ward.name}",
+        },
+    )  # fmt: skip
+
+
+@require_POST
+def review_post(request, pk):
+    proposal = get_visible_or_404(_proposals(), request.user, pk=pk)
+    access.require(request.user, "review_ward", proposal.ward_id)
+    form = ReviewForm(request.POST)
+    back = reverse("plan:ward_review", args=[proposal.ward.slug]) + f"#p{proposal.pk}"
+    if not form.is_valid():
+        errors = [e for errs in form.errors.values() for e in errs]
+        messages.error(request, f"{proposal.official.full_name}: " + " ".join(errors))
+        return redirect(back)
+    try:
+        plan.review_set(actor=request.user, proposal=proposal, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, f"{proposal.official.full_name}: {_error_text(error)}")
+    else:
+        messages.success(request, f"Đã ghi ý kiến về đề xuất của {proposal.official.full_name}.")
+    return redirect(back)
+
+
+@require_POST
+def signoff_post(request, slug):
+    ward = get_visible_or_404(Ward.objects.all(), request.user, slug=slug)
+    access.require(request.user, "review_ward", ward.pk)
+    try:
+        plan.signoff_create(actor=request.user, ward=ward)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"Đã xác nhận kế hoạch của phường {ward.name}.")
+    return redirect("plan:ward_review", slug=ward.slug)
+
+
+# --- matching board ---------------------------------------------------------------------------------------
+
+
+def board(request):
+    """Who needs a placement, and the seats vacant on D-day they are eligible for, best first."""
+    _require_staff(request.user)
+    reform = plan.current_reform()
+    entries = plan_check.matching_board(reform=reform)
+    return render(
+        request,
+        "staffing/plan/board.html",
+        {"reform": reform, "entries": entries, "title": "Bảng ghép vị trí"},
+    )
+
+
+@require_POST
+def board_draft(request):
+    """One click: draft a move (or an appointment, for a leadership seat) into the chosen seat."""
+    access.require(request.user, "edit_plan")
+    form = DraftFromBoardForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("plan:board")
+    data = form.cleaned_data
+    outcome = Outcome.APPOINT if data["position"].code in plan.LEADERSHIP else Outcome.MOVE
+    try:
+        proposal = plan.proposal_create(
+            actor=request.user, official=data["official"], outcome=outcome, target_ward=data["ward"],
+            target_position=data["position"],
+        )  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, f"{data['official'].full_name}: {_error_text(error)}")
+        return redirect("plan:board")
+    messages.success(
+        request,
+        f"Đã lập dự thảo: {proposal.official.full_name} → {data['position'].title}, phường {data['ward'].name}.",
+    )
+    return redirect("plan:board")
+
+
+# --- as is / as planned -----------------------------------------------------------------------------------
+
+
+def compare(request):
+    """The dashboard figures and the findings "as is" and "as planned", side by side."""
+    reform = plan.current_reform()
+    data = plan_check.comparison(reform=reform, user=request.user)
+    return render(
+        request,
+        "staffing/plan/compare.html",
+        {"reform": reform, **data, "title": "So sánh hiện trạng và dự kiến"},
+    )
+
+
+# --- cutover ----------------------------------------------------------------------------------------------
+
+
+def cutover(request):
+    """The dry-run preview; the administrator runs or rolls back the cutover from here."""
+    _require_staff(request.user)
+    reform = plan.current_reform()
+    preview = plan.cutover_preview(reform=reform)
+    runs = list(CutoverRun.objects.filter(reform=reform).select_related("executed_by", "rolled_back_by")[:10])
+    ends_by_reason = Counter(e.reason for e in preview.ends)
+    starts_by_ward = defaultdict(int)
+    for s in preview.starts:
+        starts_by_ward[s.ward.name] += 1
+    return render(
+        request,
+        "staffing/plan/cutover.html",
+        {
+            "reform": reform, "preview": preview, "runs": runs, "ends_by_reason": sorted(ends_by_reason.items()),
+            "can_run": access.can(request.user, "run_cutover"), "title": "Chuyển đổi ngày 01/7/2021",
+        },
+    )  # fmt: skip
+
+
+@require_POST
+def cutover_run(request):
+    access.require(request.user, "run_cutover")
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Hãy đánh dấu xác nhận trước khi thực hiện chuyển đổi.")
+        return redirect("plan:cutover")
+    try:
+        run, changed = plan.cutover_execute(actor=request.user)
+    except plan.CutoverRefused as refused:
+        messages.error(request, f"Chưa thể chuyển đổi: còn {len(refused.reasons)} vướng mắc (xem danh sách).")
+    else:
+        if changed:
+            messages.success(
+                request,
+                f"Đã chuyển đổi: kết thúc {run.summary['ended']} chức danh, mở {run.summary['opened']} chức danh mới.",
+            )
+        else:
+            messages.info(request, "Chuyển đổi đã được thực hiện trước đó; không có gì thay đổi.")
+    return redirect("plan:cutover")
+
+
+@require_POST
+def cutover_undo(request):
+    access.require(request.user, "run_cutover")
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Hãy đánh dấu xác nhận trước khi hoàn tác chuyển đổi.")
+        return redirect("plan:cutover")
+    try:
+        plan.cutover_rollback(actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "Đã hoàn tác chuyển đổi; các chức danh trở lại như trước.")
+    return redirect("plan:cutover")
