@@ -2,6 +2,8 @@
 validates, writes in one transaction and records who changed what (django-simple-history)."""
 
 import datetime as dt
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -223,3 +225,107 @@ def relation_delete(*, actor, relation: FamilyRelation) -> None:
     relation._history_user = actor
     with transaction.atomic():
         relation.delete()
+
+
+# --------------------------------------------------------------------------------------------------
+# Bulk roster import (personnel.roster_io). The importer has validated every row against the catalogue
+# and the roster as loaded; this writes all of it in one transaction, with history rows for every
+# change (simple-history's bulk helpers), in a fixed number of queries per batch.
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RosterCreate:
+    """A new official: ``fields`` of OFFICIAL_FIELDS; ``holdings`` as (position, ward, start, is_primary)."""
+
+    fields: dict
+    holdings: list = dc_field(default_factory=list)
+
+
+@dataclass
+class RosterUpdate:
+    """Changes to one official: fields to set, holdings to end (holding, end date), to correct (holding,
+    new start date) and to open (position, ward, start, is_primary)."""
+
+    official: Official
+    fields: dict = dc_field(default_factory=dict)
+    end_holdings: list = dc_field(default_factory=list)
+    fix_starts: list = dc_field(default_factory=list)
+    open_holdings: list = dc_field(default_factory=list)
+
+
+IMPORT_BATCH = 500
+
+
+def roster_import_apply(*, actor, creates: list[RosterCreate], updates: list[RosterUpdate]) -> dict:
+    """Create and update officials and their post holdings in one transaction: all rows or none."""
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    day = _today()
+    new_officials = []
+    for create in creates:
+        fields = _normalise(create.fields)
+        validate_official_fields(fields, today=day)
+        official = Official(**fields)
+        set_search_keys(official)
+        new_officials.append(official)
+    changed, changed_fields = [], {"search_name", "sort_key", "version"}
+    for update in updates:
+        fields = _normalise(update.fields)
+        official = update.official
+        merged = {name: getattr(official, name) for name in OFFICIAL_FIELDS if name != "ward"}
+        merged.update({k: v for k, v in fields.items() if k != "ward"})
+        validate_official_fields(merged, today=day)
+        if fields:
+            for name, value in fields.items():
+                setattr(official, name, value)
+            set_search_keys(official)
+            official.version += 1
+            changed.append(official)
+            changed_fields.update(fields)
+    with transaction.atomic():
+        created = bulk_create_with_history(
+            new_officials, Official, batch_size=IMPORT_BATCH, default_user=actor
+        )
+        if changed:
+            bulk_update_with_history(
+                changed, Official, sorted(changed_fields), batch_size=IMPORT_BATCH, default_user=actor
+            )
+        by_code = {o.code: o for o in created}
+        edited = {}
+        for update in updates:
+            for holding, end in update.end_holdings:
+                holding.end_date = end
+                edited[holding.pk] = holding
+            for holding, start in update.fix_starts:
+                holding.start_date = start
+                edited[holding.pk] = holding
+        for holding in edited.values():
+            if holding.end_date and holding.end_date < holding.start_date:
+                raise ValidationError(
+                    {"end_date": f"Ngày kết thúc {holding.end_date:%d/%m/%Y} trước ngày bắt đầu "
+                                 f"{holding.start_date:%d/%m/%Y} ({holding.official.code})."}
+                )  # fmt: skip
+        if edited:
+            bulk_update_with_history(
+                list(edited.values()), PostHolding, ["start_date", "end_date"], batch_size=IMPORT_BATCH,
+                default_user=actor,
+            )  # fmt: skip
+        opened = []
+        for create in creates:
+            official = by_code[_normalise(create.fields)["code"]]
+            opened += [
+                PostHolding(
+                    official=official, ward=ward, position=position, start_date=start, is_primary=primary
+                )
+                for position, ward, start, primary in create.holdings
+            ]
+        for update in updates:
+            opened += [
+                PostHolding(official=update.official, ward=ward, position=position, start_date=start,
+                            is_primary=primary)
+                for position, ward, start, primary in update.open_holdings
+            ]  # fmt: skip
+        bulk_create_with_history(opened, PostHolding, batch_size=IMPORT_BATCH, default_user=actor)
+    return {"created": len(created), "updated": len(updates), "holdings_opened": len(opened),
+            "holdings_changed": len(edited)}  # fmt: skip
