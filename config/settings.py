@@ -103,7 +103,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Vietnamese first. Django's own "vi" formats parse 05/03/2024 as 3 May and print d-m-Y;
 # config/formats/vi replaces them with d/m/Y and the "." thousands separator.
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+# Vietnamese only: with English on offer, LocaleMiddleware followed an English browser's Accept-Language
+# and switched dates to m/d/Y, so a form showing "19/05/1992" refused its own value on save.
+LANGUAGES = [("vi", "Tiếng Việt")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True

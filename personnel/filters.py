@@ -33,13 +33,13 @@ class OfficialFilter(filters.FilterSet):
     )
     kind = filters.ChoiceFilter(label="Loại", choices=PositionKind.choices, method="filter_kind")
     sex = filters.ChoiceFilter(label="Giới tính", choices=Sex.choices)
-    education = filters.TypedChoiceFilter(label="Trình độ chuyên môn", choices=Education.choices, coerce=int)
-    education_below = filters.TypedChoiceFilter(
-        label="Trình độ dưới", choices=Education.choices, coerce=int, field_name="education", lookup_expr="lt"
+    # ChoiceFilter, not TypedChoiceFilter: only ChoiceFilter offers the blank "any" choice, without which
+    # the browser preselects level 0 and every "Lọc" silently filtered on "Chưa qua đào tạo".
+    education = filters.ChoiceFilter(label="Trình độ chuyên môn", choices=Education.choices)
+    education_below = filters.ChoiceFilter(
+        label="Trình độ dưới", choices=Education.choices, field_name="education", lookup_expr="lt"
     )
-    political_theory = filters.TypedChoiceFilter(
-        label="Lý luận chính trị", choices=PoliticalTheory.choices, coerce=int
-    )
+    political_theory = filters.ChoiceFilter(label="Lý luận chính trị", choices=PoliticalTheory.choices)
     age_min = filters.NumberFilter(label="Tuổi từ", method="filter_age_min", min_value=0, max_value=120)
     age_max = filters.NumberFilter(label="Tuổi đến", method="filter_age_max", min_value=0, max_value=120)
 

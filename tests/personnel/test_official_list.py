@@ -264,3 +264,33 @@ def test_official_list_query_count_does_not_grow_with_the_roster(
     with django_assert_num_queries(8 if role == "noivu" else 9):
         response = client.get("/can-bo/", {"sex": "M"})
     assert response.status_code == 200
+
+
+def test_every_select_of_the_filter_form_starts_blank(staff, people):
+    response = staff.get("/can-bo/")
+    form = response.context["filter"].form
+    for name in ("ward", "position", "kind", "sex", "education", "education_below", "political_theory"):
+        choices = list(form.fields[name].choices)
+        assert choices[0][0] == "", name
+    html = response.content.decode()
+    assert '<option value="" selected>' in html
+
+
+def test_submitting_the_blank_filter_form_lists_everyone(staff, people):
+    blank = dict.fromkeys(
+        ["q", "ward", "position", "kind", "sex", "education", "education_below", "political_theory", "age_min",
+         "age_max"], ""
+    )  # fmt: skip
+    assert sorted(codes(staff.get("/can-bo/", blank))) == ["P1", "P2", "P3", "P4"]
+
+
+def test_an_english_browser_still_gets_vietnamese_dates_and_numbers(client, users, people):
+    client.force_login(users["noivu"])
+    response = client.get("/can-bo/P1/sua/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'value="15/03/1970"' in response.content.decode()
+    data = {"code": "P1", "full_name": "Nguyễn Văn An", "sex": "M", "birth": "15/03/1970", "ward": "phuong-1",
+            "education": 5, "political_theory": 3, "party_date": "19/05/1995", "version": "1"}  # fmt: skip
+    response = client.post("/can-bo/P1/sua/", data, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.status_code == 302, response.context["form"].errors
+    people["chair"].refresh_from_db()
+    assert people["chair"].party_date == dt.date(1995, 5, 19)
