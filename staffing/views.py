@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from personnel.models import Sex
 from personnel.views import official_context
-from staffing import rules
+from staffing import reports, rules
 from staffing.filters import FindingFilter
 from staffing.retirement import parse_birth, retirement
 from staffing.services import READINESS_DEFINITION, check, retirement_roadmap
@@ -29,7 +29,10 @@ def official_detail(request, code):
     official = ctx["official"]
     result = check(wards=[official.ward_id])
     ctx.update(
-        findings=result.for_official(official.pk), law=result.law, findings_url=_url(official=official.code)
+        findings=result.for_official(official.pk),
+        law=result.law,
+        findings_url=_url(official=official.code),
+        retirement=result.projection.retirements.get(official.pk),
     )
     return render(request, "staffing/official_detail.html", ctx)
 
@@ -63,6 +66,8 @@ def findings_list(request):
     result = check(wards=Ward.objects.visible_to(request.user))
     flt = FindingFilter(request.GET, result=result)
     findings = flt.apply()
+    if request.GET.get("export") == "xlsx":  # the same filtered findings, every row, in the statutory layout
+        return reports.findings_list_response(findings, as_of=result.as_of)
     counts = result.counts(findings)
     page = Paginator(findings, FINDINGS_PER_PAGE).get_page(request.GET.get("page"))
     by_code = [
