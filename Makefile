@@ -22,6 +22,7 @@ run: export PORTAL_TODAY ?= 2021-05-20
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_plan
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite; DATABASE_URL picks the database (SQLite by default, PostgreSQL in CI).
