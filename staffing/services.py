@@ -121,7 +121,13 @@ def load_roster(*, wards=None, as_of: dt.date, plan: Iterable[PlannedChange] | N
     )  # fmt: skip
     whole = {d: n for d, n in totals.items() if loaded[d] == n}
     ward_ids = list(infos)
-    open_holdings = PostHolding.objects.open_on(as_of).filter(ward_id__in=ward_ids)
+    open_holdings = PostHolding.objects.open_on(as_of)
+    relations = FamilyRelation.objects.all()
+    who = Q()  # every ward: whole tables, no ward filter (the national-scale check)
+    if wards is not None:
+        open_holdings = open_holdings.filter(ward_id__in=ward_ids)
+        relations = relations.filter(Q(official__ward_id__in=ward_ids) | Q(relative__ward_id__in=ward_ids))
+        who = Q(pk__in=open_holdings.values("official_id"))
     holdings = [
         rules.Holding(hid, oid, wid, pos, start, primary)
         for hid, oid, wid, pos, start, primary in open_holdings.order_by("pk").values_list(
@@ -129,8 +135,7 @@ def load_roster(*, wards=None, as_of: dt.date, plan: Iterable[PlannedChange] | N
         )
     ]
     plan_ids = sorted({c.official_id for c in plan or ()})
-    who = Q(pk__in=open_holdings.values("official_id"))
-    if plan_ids:
+    if plan_ids and wards is not None:
         who |= Q(pk__in=plan_ids)
     people = {}
     for row in Official.objects.filter(who).order_by().values_list(
@@ -140,14 +145,8 @@ def load_roster(*, wards=None, as_of: dt.date, plan: Iterable[PlannedChange] | N
     ):  # fmt: skip
         *fields, precision = row
         people[row[0]] = rules.Person(*fields, birth_year_only=precision == BirthPrecision.YEAR)
-    relations = [
-        rules.Relation(a, b, kind)
-        for a, b, kind in FamilyRelation.objects.filter(
-            Q(official__ward_id__in=ward_ids) | Q(relative__ward_id__in=ward_ids)
-        )
-        .order_by("pk")
-        .values_list("official_id", "relative_id", "kind")
-    ]
+    relation_rows = relations.order_by("pk").values_list("official_id", "relative_id", "kind")
+    relations = [rules.Relation(*row) for row in relation_rows]
     return rules.Roster(infos, people, holdings, relations, set(infos), whole)
 
 
