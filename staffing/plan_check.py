@@ -180,8 +180,14 @@ def ward_review_rows(*, reform: Reform, ward: Ward) -> dict:
         }
         for p in mine
     ]
+    incoming = [
+        {"proposal": p, "holdings": holdings.get(p.official_id, []), "findings": []}
+        for p in touching
+        if p.ward_id != ward.pk
+    ]
     return {
         "rows": rows,
+        "incoming": incoming,
         "ward_findings": ward_findings,
         "unreviewed": sum(1 for p in mine if not _has_review(p)),
     }

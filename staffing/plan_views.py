@@ -18,7 +18,7 @@ from django_filters.views import FilterView
 from personnel.models import Official
 from personnel.services import StaleVersion
 from personnel.views import apply_errors
-from staffing import plan, plan_check
+from staffing import plan, plan_check, reports
 from staffing.models import CutoverRun, Outcome, Proposal, ProposalStatus, Review, SignOff, Verdict
 from staffing.plan_filters import ProposalFilter
 from staffing.plan_forms import DraftFromBoardForm, ProposalForm, ReviewForm
@@ -96,6 +96,13 @@ class ProposalListView(FilterView):
 
     def get_queryset(self):
         return _proposals().visible_to(self.request.user).filter(reform=plan.current_reform())
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":  # the same filtered, scoped list, every row (no pagination)
+            filterset = self.get_filterset(self.get_filterset_class())
+            return reports.proposals_response(filterset.qs, reform=plan.current_reform(), by_ward=False,
+                                              stem="de-xuat-sap-xep")  # fmt: skip
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -257,6 +264,8 @@ def ward_review(request, slug):
     data = plan_check.ward_review_rows(reform=reform, ward=ward)
     can_review = access.can(request.user, "review_ward", ward.pk)
     signoff = SignOff.objects.filter(reform=reform, ward=ward).select_related("signed_by").first()
+    # People of other wards planned into this one: named to district staff only (a chair sees only their ward).
+    staff = access.can(request.user, "view_district")
     return render(
         request,
         "staffing/plan/ward_review.html",
@@ -264,6 +273,7 @@ def ward_review(request, slug):
             "ward": ward, "reform": reform, "rows": data["rows"], "ward_findings": data["ward_findings"],
             "signoff": signoff, "can_review": can_review, "unreviewed": data["unreviewed"],
             "form": ReviewForm(), "title": f"Ý kiến về kế hoạch — phường {ward.name}",
+            "incoming": data["incoming"] if staff else [], "incoming_count": len(data["incoming"]),
         },
     )  # fmt: skip
 

@@ -194,3 +194,17 @@ def test_board_review_and_cutover_pages_run_a_pinned_number_of_queries_whatever_
         )
     with django_assert_num_queries(expected):
         client.get(url)
+
+
+def test_people_moved_in_from_another_ward_are_named_to_staff_but_only_counted_for_the_chair(
+    client, users, roster, wards, reform
+):
+    plan.proposal_create(
+        actor=users["noivu"], official=roster["tp2"], outcome=Outcome.MOVE, target_ward=wards[0],
+        target_position=plan.Position.objects.get(code="VH_XH"),
+    )  # fmt: skip
+    client.force_login(users["noivu"])
+    assert "Trần Thị Tư2" in client.get("/ke-hoach/phuong/phuong-1/").content.decode()
+    client.force_login(users["chair"])
+    page = client.get("/ke-hoach/phuong/phuong-1/").content.decode()
+    assert "Trần Thị Tư2" not in page and "1 cán bộ phường khác" in page
