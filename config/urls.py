@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("", include("staffing.urls")),
     path("ke-hoach/", include("staffing.plan_urls")),
+    path("bao-cao/", include("staffing.report_urls")),
     path("quan-tri/", admin.site.urls),
     path("tai-khoan/", include("wards.account_urls")),
     path("api/v1/retirement/", RetirementView.as_view(), name="api-retirement"),
