@@ -15,9 +15,8 @@ from staffing.services import CHECK_QUERIES, check
 from tests.helpers import make_official, make_wards
 from wards.models import Position
 
-# APPOINTMENT_AGE needs a plan: the demo roster alone cannot fire it. Once the demo seeds plan proposals
-# (issue 4), set this to an empty set and pass the demo plan to check() in test_demo_district_yields_every_code.
-CODES_NEEDING_A_DEMO_PLAN = {"APPOINTMENT_AGE"}
+# APPOINTMENT_AGE needs a plan: the demo roster alone cannot fire it, the demo plan (staffing.demo_plan) does.
+CODES_NEEDING_A_DEMO_PLAN = set()
 
 
 def test_the_data_migration_loads_the_reform_with_a_rule_per_post_and_cited_parameters(db):
@@ -64,8 +63,14 @@ def demo(db):
 
 
 def test_demo_district_yields_every_code(demo):
-    result = check()
-    assert set(rules.CODES) - CODES_NEEDING_A_DEMO_PLAN <= {f.code for f in result.findings}
+    from staffing import plan
+    from staffing.demo_plan import seed_demo_plan
+
+    as_is = {f.code for f in check().findings}
+    seed_demo_plan()
+    as_planned = {f.code for f in check(plan=plan.proposals_to_changes(plan.plan_proposals())).findings}
+    assert set(rules.CODES) - CODES_NEEDING_A_DEMO_PLAN <= as_is | as_planned
+    assert "APPOINTMENT_AGE" in as_planned
 
 
 def test_dashboard_numbers_agree_with_the_findings_and_the_holdings(demo):
