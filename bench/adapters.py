@@ -90,20 +90,199 @@ def staffing_check() -> StaffingCheck:
 # --- the roster export -------------------------------------------------------------------------------------
 
 
-def roster_export():
-    raise NotBuilt("personnel/roster_io.py export")
+EDUCATION_LABELS = None
+
+
+@dataclass
+class RosterExport:
+    client: object  # a logged-in django.test.Client (Interior Office: every ward)
+    url: str = "/can-bo/?export=xlsx"
+    floor_what: str = (
+        "the same values loaded with values_list (2 streamed queries, same order) and dumped with a bare "
+        "openpyxl write-only workbook (plain cells, no styles) to a temporary file"
+    )
+    rows: int = 0
+    size: int = 0
+
+    def run_all(self):
+        response = self.client.get(self.url)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {self.url} → {response.status_code}")
+        size = 0
+        for chunk in response.streaming_content:
+            size += len(chunk)
+        response.close()
+        self.size = size
+
+    def floor(self):
+        import tempfile
+
+        from openpyxl import Workbook
+
+        from personnel.models import Education, Official, PoliticalTheory, PostHolding, Sex
+        from wards.clock import today
+
+        day = today()
+        sex = {k: str(v) for k, v in Sex.choices}
+        education = {k: str(v) for k, v in Education.choices}
+        theory = {k: str(v) for k, v in PoliticalTheory.choices}
+        officials = (
+            Official.objects.order_by("sort_key", "code")
+            .values_list(
+                "id", "code", "full_name", "sex", "birth_date", "ward__name", "recruitment_date", "education",
+                "major", "political_theory", "it_certificate", "law_training", "civil_status_training", "notes",
+            )
+            .iterator(chunk_size=2000)
+        )  # fmt: skip
+        holdings = (
+            PostHolding.objects.open_on(day)
+            .order_by("official__sort_key", "official__code", "-is_primary", "position__display_order")
+            .values_list("official_id", "position__title", "is_primary", "start_date")
+            .iterator(chunk_size=2000)
+        )
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("Danh sách")
+        pending = next(holdings, None)
+        n = 0
+        for oid, code, name, sx, born, ward, recruited, edu, major, pol, it, law, civ, notes in officials:
+            primary, concurrent = None, []
+            while pending is not None and pending[0] == oid:
+                if pending[2] and primary is None:
+                    primary = pending
+                else:
+                    concurrent.append(pending[1])
+                pending = next(holdings, None)
+            n += 1
+            ws.append([
+                n, code, name, sex[sx], born, ward, primary[1] if primary else "", ", ".join(concurrent),
+                primary[3] if primary else None, recruited, education[edu], major, theory[pol],
+                "Có" if it else "Không", "Có" if law else "Không", "Có" if civ else "Không", notes,
+            ])  # fmt: skip
+        with tempfile.TemporaryFile(suffix=".xlsx") as handle:
+            wb.save(handle)
+        self.rows = n
+
+
+def roster_export(client) -> RosterExport:
+    try:
+        from personnel import roster_io
+
+        roster_io.official_list_response  # noqa: B018 — present once the export has landed
+    except (ImportError, AttributeError) as exc:
+        raise NotBuilt("personnel/roster_io.py: official_list_response") from exc
+    return RosterExport(client=client)
 
 
 # --- the roster import -------------------------------------------------------------------------------------
 
+IMPORT_PREFIX = "SYNI"  # codes of the imported officials: synthetic (SYN…), apart from the generated ones
+
 
 @dataclass
 class RosterImport:
-    rows: int
+    data: bytes
+    source: list  # (code, name, sex, birth, ward, position code, start, recruited) per row
+    actor: object
+    import_roster: object
+    rows: int = 0
     parse_seconds: float | None = None
-    floor_what: str = ""
+    floor_what: str = (
+        "bulk_create (batches of 2,000, no history) of the same Official and PostHolding objects, built from "
+        "the already-parsed values with the same search keys; no file reading, no validation"
+    )
     extra: dict = field(default_factory=dict)
 
+    def run(self):
+        preview, counts = self.import_roster(self.data, actor=self.actor)
+        if not preview.ok:
+            raise RuntimeError(f"import refused: {preview.errors[:3]}")
+        self.extra = counts
 
-def roster_import(rows, actor):
-    raise NotBuilt("personnel/roster_io.py import")
+    def floor(self):
+        from personnel.models import Education, Official, PoliticalTheory, PostHolding
+        from personnel.services import set_search_keys
+        from wards.models import Position, Ward
+
+        wards = {w.slug: w for w in Ward.objects.filter(slug__in={r[4] for r in self.source})}
+        positions = {p.code: p for p in Position.objects.all()}
+        officials, holdings = [], []
+        for code, name, sex, born, ward, position, start, recruited in self.source:
+            o = Official(code=code, full_name=name, sex=sex, birth_date=born, ward=wards[ward],
+                         education=Education.DAI_HOC, major="Luật", political_theory=PoliticalTheory.TRUNG_CAP,
+                         it_certificate=True, recruitment_date=recruited)  # fmt: skip
+            set_search_keys(o)
+            officials.append(o)
+            holdings.append((o, wards[ward], positions[position], start))
+        Official.objects.bulk_create(officials, batch_size=2000)
+        PostHolding.objects.bulk_create(
+            [PostHolding(official=o, ward=w, position=p, start_date=s) for o, w, p, s in holdings],
+            batch_size=2000,
+        )
+
+    def undo(self):
+        """Remove the imported officials, their holdings and the history the import wrote."""
+        from django.db import connection, transaction
+
+        from personnel.models import Official, PostHolding
+
+        alias = connection.alias
+        officials = Official.objects.filter(code__startswith=IMPORT_PREFIX)
+        with transaction.atomic():
+            PostHolding.history.filter(official_id__in=officials.values("pk"))._raw_delete(alias)
+            PostHolding.objects.filter(official__in=officials.values("pk"))._raw_delete(alias)
+            Official.history.filter(code__startswith=IMPORT_PREFIX)._raw_delete(alias)
+            officials._raw_delete(alias)
+
+
+def _import_file(n: int) -> tuple[bytes, list]:
+    """An .xlsx in the roster template's columns with ``n`` new officials spread over the synthetic wards."""
+    import datetime as dt
+    import io
+    import random
+
+    from personnel import roster_io
+    from personnel.synthetic import SLUG_PREFIX
+    from wards import workbook
+    from wards.models import Ward
+
+    rng = random.Random(n)
+    slugs = list(
+        Ward.objects.filter(slug__startswith=SLUG_PREFIX).order_by("code").values_list("slug", flat=True)
+    )
+    posts = ["VP_TK", "DC_XD_DT_MT", "TC_KT", "TP_HT", "VH_XH"]
+    source, rows = [], []
+    for i in range(n):
+        sex = "M" if i % 2 else "F"
+        name = f"{rng.choice(['Nguyễn', 'Trần', 'Lê', 'Phạm'])} {'Văn' if sex == 'M' else 'Thị'} Nhập {i}"
+        born = dt.date(rng.randint(1970, 1995), rng.randint(1, 12), rng.randint(1, 28))
+        start = dt.date(2018, rng.randint(1, 12), 1)
+        code = f"{IMPORT_PREFIX}{i + 1:07d}"
+        ward, post = slugs[i % len(slugs)], posts[i % len(posts)]
+        source.append((code, name, sex, born, ward, post, start, start))
+        rows.append([code, name, "Nam" if sex == "M" else "Nữ", born, ward, post, "", start, start, "Đại học",
+                     "Luật", "Trung cấp", "Có", "Không", "Không", ""])  # fmt: skip
+    wb = workbook.new_workbook()
+    workbook.write_sheet(wb, sheet_title="Danh sách", title=roster_io.ROSTER_TITLE,
+                         columns=roster_io.ROSTER_COLUMNS, rows=rows)  # fmt: skip
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue(), source
+
+
+def roster_import(rows: int, actor) -> RosterImport:
+    import time
+
+    try:
+        from personnel import roster_io
+
+        import_roster, read_rows = roster_io.import_roster, roster_io.read_rows
+    except (ImportError, AttributeError) as exc:
+        raise NotBuilt("personnel/roster_io.py: import_roster") from exc
+    data, source = _import_file(rows)
+    started = time.perf_counter()
+    read_rows(data)
+    parse_seconds = round(time.perf_counter() - started, 3)
+    imp = RosterImport(data=data, source=source, actor=actor, import_roster=import_roster, rows=rows,
+                       parse_seconds=parse_seconds)  # fmt: skip
+    imp.undo()  # leftovers of an interrupted run
+    return imp

@@ -53,9 +53,11 @@ def _result(name, label, **fields) -> dict:
 # --- latency of pages and endpoints -------------------------------------------------------------------------
 
 
-def paired_latency(client, url: str, floor_url: str, n: int) -> tuple[measure.Latency, measure.Latency]:
+def paired_latency(
+    client, url: str, floor_url: str, n: int, warmup: int = 2
+) -> tuple[measure.Latency, measure.Latency]:
     """``n`` GETs of ``url`` and of the trivial ``floor_url``, interleaved, so both see the same load."""
-    for _ in range(2):  # warm-up: templates compiled, connections open
+    for _ in range(warmup):  # templates compiled, connections open
         for u in (url, floor_url):
             r = client.get(u)
             if r.status_code != 200:
@@ -73,12 +75,14 @@ def paired_latency(client, url: str, floor_url: str, n: int) -> tuple[measure.La
     return page, floor
 
 
-def _latency_op(name, label, url, ctx, target_key):
+def _latency_op(name, label, url, ctx, target_key, *, requests=None, warmup=2):
     """Median and p95 of ``url`` against the trivial view, interleaved; its query count (all wards here,
     one ward later: see ``counts_at_one_ward``)."""
     with override_settings(ROOT_URLCONF="bench.urls"):
         client = _client(ctx["staff"])
-        page, floor = paired_latency(client, url, "/__bench__/trivial/", ctx["args"].requests)
+        page, floor = paired_latency(
+            client, url, "/__bench__/trivial/", requests or ctx["args"].requests, warmup=warmup
+        )
         one_peak = measure.run_once(lambda: client.get(url)).peak_mb
     ratio = page.p95 / floor.p95
     target = targets.TARGETS[target_key]
@@ -134,7 +138,15 @@ def op_dashboard(ctx):
         match = resolve("/")
     if getattr(getattr(match.func, "view_class", None), "__name__", "") == "RedirectView":
         raise NotBuilt("the home page still redirects to the ward list")
-    return _latency_op("dashboard", "D-day dashboard /", "/", ctx, "dashboard")
+    return _latency_op(
+        "dashboard",
+        "D-day dashboard /",
+        "/",
+        ctx,
+        "dashboard",
+        requests=ctx["args"].dashboard_requests,
+        warmup=1,
+    )
 
 
 # --- set-based operations ---------------------------------------------------------------------------------
@@ -183,7 +195,7 @@ def op_check(ctx):
 def op_export(ctx):
     from bench import adapters
 
-    export = adapters.roster_export()
+    export = adapters.roster_export(_client(ctx["staff"]))
     repeat = ctx["args"].repeat
     run = measure.best_of(export.run_all, repeat, count_queries=True)
     floor = measure.best_of(export.floor, repeat)
@@ -205,7 +217,7 @@ def op_import(ctx):
         imp.undo()
     return _ratio_result(
         "import", f"Import {imp.rows:,} roster rows (validate and write)", run, floor, imp.floor_what, "import",
-        rows=imp.rows, parse_seconds=imp.parse_seconds, queries={"import": run.queries},
+        rows=imp.rows, parse_seconds=imp.parse_seconds, written=imp.extra, queries={"import": run.queries},
     )  # fmt: skip
 
 

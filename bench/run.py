@@ -83,6 +83,12 @@ def parse_args(argv):
     parser.add_argument("--officials-per-ward", type=int, default=25)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--requests", type=int, default=30, help="GETs per page for latency (default 30).")
+    parser.add_argument(
+        "--dashboard-requests",
+        type=int,
+        default=5,
+        help="GETs of the dashboard (slow at full size; default 5).",
+    )
     parser.add_argument("--import-rows", type=int, default=10000, help="Rows of the import benchmark.")
     parser.add_argument(
         "--repeat", type=int, default=3, help="Runs of each timed operation; the fastest counts."

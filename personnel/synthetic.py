@@ -161,9 +161,7 @@ def _case_relative(people, ward_class):  # RELATIVE_IN_RESTRICTED_POST: a Vice-C
     return bool(vice and accountant)
 
 
-def _case_vice_chair_count(people, ward_class):  # VICE_CHAIR_COUNT: class III keeping two Vice-Chairs
-    if ward_class != WardClass.III:
-        return False
+def _case_vice_chair_count(people, ward_class):  # VICE_CHAIR_COUNT: class III with two, I/II with three
     extra = next((p for p in people if p.position == "VP_TK"), None)
     if extra is None or _first(people, "PHO_CHU_TICH") is None:
         return False

@@ -113,3 +113,17 @@ def test_command_refuses_to_write_over_existing_synthetic_data_without_reset(cap
 def test_command_refuses_sizes_below_one():
     with pytest.raises(CommandError):
         call_command("generate_synthetic", wards=0, officials_per_ward=3)
+
+
+@pytest.mark.django_db
+def test_a_dozen_synthetic_wards_yield_every_finding_that_needs_no_plan(settings):
+    import datetime as dt
+
+    from staffing import rules
+    from staffing.services import check
+
+    settings.PORTAL_TODAY = dt.date(2021, 5, 20)
+    synthetic.generate_synthetic(wards=len(synthetic.CASES), officials_per_ward=25, seed=1)
+    codes = {f.code for f in check(wards=Ward.objects.filter(slug__startswith="syn-")).findings}
+    # APPOINTMENT_AGE judges a proposed appointment: it needs a reassignment plan, which is no roster data.
+    assert codes == set(rules.CODES) - {"APPOINTMENT_AGE"}
