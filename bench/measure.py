@@ -52,6 +52,7 @@ class Run:
     seconds: float
     peak_mb: float | None
     queries: int | None = None
+    cpu_seconds: float | None = None  # this process only (the database server's work is not in it)
 
 
 @dataclass
@@ -80,9 +81,10 @@ def run_once(fn, *, count_queries: bool = False) -> Run:
     if ctx is not None:
         ctx.__enter__()
     try:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         result = fn()
         seconds = time.perf_counter() - started
+        cpu_seconds = time.process_time() - cpu_started
     finally:
         if ctx is not None:
             ctx.__exit__(None, None, None)
@@ -96,9 +98,15 @@ def run_once(fn, *, count_queries: bool = False) -> Run:
             peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
         finally:
             tracemalloc.stop()
-    return Run(
-        seconds=seconds, peak_mb=peak_mb, queries=len(ctx.captured_queries) if ctx is not None else None
-    )
+    queries = len(ctx.captured_queries) if ctx is not None else None
+    return Run(seconds=seconds, peak_mb=peak_mb, queries=queries, cpu_seconds=cpu_seconds)
+
+
+def _best(runs: list[Run]) -> Run:
+    fastest = min(runs, key=lambda r: r.seconds)
+    peaks = [r.peak_mb for r in runs if r.peak_mb is not None]
+    return Run(seconds=fastest.seconds, peak_mb=max(peaks) if peaks else None, queries=fastest.queries,
+               cpu_seconds=min(r.cpu_seconds for r in runs))  # fmt: skip
 
 
 def best_of(fn, repeat: int, *, count_queries: bool = False, between=None) -> Run:
@@ -109,9 +117,21 @@ def best_of(fn, repeat: int, *, count_queries: bool = False, between=None) -> Ru
         runs.append(run_once(fn, count_queries=count_queries))
         if between:
             between()
-    fastest = min(runs, key=lambda r: r.seconds)
-    peaks = [r.peak_mb for r in runs if r.peak_mb is not None]
-    return Run(seconds=fastest.seconds, peak_mb=max(peaks) if peaks else None, queries=fastest.queries)
+    return _best(runs)
+
+
+def paired(fn, floor, repeat: int, *, between=None) -> tuple[Run, Run]:
+    """``fn`` and its ``floor`` run alternately ``repeat`` times each (so both see the same machine load);
+    the fastest of each, with the highest peak memory. Queries are counted for ``fn`` and the floor."""
+    runs, floors = [], []
+    for _ in range(repeat):
+        runs.append(run_once(fn, count_queries=True))
+        if between:
+            between()
+        floors.append(run_once(floor, count_queries=True))
+        if between:
+            between()
+    return _best(runs), _best(floors)
 
 
 def latency(client, url: str, n: int, *, warmup: int = 2, expect: int = 200) -> Latency:

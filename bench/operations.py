@@ -168,8 +168,15 @@ def _ratio_result(name, label, run, floor, floor_what, target_key, **extra):
         name,
         label,
         seconds=round(run.seconds, 3),
+        cpu_seconds=round(run.cpu_seconds, 3),
         peak_mb=_mb(run.peak_mb),
-        floor={"what": floor_what, "seconds": round(floor.seconds, 3), "peak_mb": _mb(floor.peak_mb)},
+        floor={
+            "what": floor_what,
+            "seconds": round(floor.seconds, 3),
+            "cpu_seconds": round(floor.cpu_seconds, 3),
+            "peak_mb": _mb(floor.peak_mb),
+            "queries": floor.queries,
+        },  # fmt: skip
         ratio=round(ratio, 2) if ratio else None,
         ratio_of="time / floor time",
         target=target["text"],
@@ -183,11 +190,10 @@ def op_check(ctx):
 
     check = adapters.staffing_check()  # raises NotBuilt
     repeat = ctx["args"].repeat
-    run = measure.best_of(check.run_all, repeat, count_queries=True)
-    floor = measure.best_of(check.floor, repeat, count_queries=True)
+    run, floor = measure.paired(check.run_all, check.floor, repeat)
     return _ratio_result(
         "check", "Full staffing check (all wards)", run, floor, check.floor_what, "check",
-        findings=check.findings_by_code(), queries={"all_wards": run.queries, "floor": floor.queries},
+        findings=check.findings_by_code(), queries={"all_wards": run.queries},
         _probe=check.run_all,
     )  # fmt: skip
 
@@ -197,8 +203,7 @@ def op_export(ctx):
 
     export = adapters.roster_export(_client(ctx["staff"]))
     repeat = ctx["args"].repeat
-    run = measure.best_of(export.run_all, repeat, count_queries=True)
-    floor = measure.best_of(export.floor, repeat)
+    run, floor = measure.paired(export.run_all, export.floor, repeat)
     return _ratio_result(
         "export", "Full roster export (.xlsx)", run, floor, export.floor_what, "export",
         rows=export.rows, bytes=export.size, queries={"all_wards": run.queries}, _probe=export.run_all,
@@ -211,8 +216,7 @@ def op_import(ctx):
     imp = adapters.roster_import(ctx["args"].import_rows, ctx["staff"])
     try:
         repeat = max(1, min(ctx["args"].repeat, 2))
-        run = measure.best_of(imp.run, repeat, count_queries=True, between=imp.undo)
-        floor = measure.best_of(imp.floor, repeat, between=imp.undo)
+        run, floor = measure.paired(imp.run, imp.floor, repeat, between=imp.undo)
     finally:
         imp.undo()
     return _ratio_result(
