@@ -195,6 +195,13 @@ def _ensure_open(reform: Reform) -> None:
         )
 
 
+def _lock_reform(reform: Reform) -> Reform:
+    """Lock the reform row: plan writes and the cutover take it first, so they never interleave."""
+    locked = Reform.objects.select_for_update().get(pk=reform.pk)
+    _ensure_open(locked)
+    return locked
+
+
 def _ensure_draft(proposal: Proposal) -> None:
     if proposal.status == ProposalStatus.APPROVED:
         raise ValidationError(
@@ -295,11 +302,13 @@ def proposal_create(*, actor, official: Official, reform: Reform | None = None, 
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     reform = reform or current_reform()
-    _ensure_open(reform)
-    data = _clean_fields(reform, official, fields)
-    proposal = Proposal(reform=reform, official=official, ward_id=official.ward_id, created_by=actor, **data)
-    proposal._history_user = actor
     with transaction.atomic():
+        reform = _lock_reform(reform)
+        data = _clean_fields(reform, official, fields)
+        proposal = Proposal(
+            reform=reform, official=official, ward_id=official.ward_id, created_by=actor, **data
+        )
+        proposal._history_user = actor
         proposal.save()
         _reopen_signoffs(actor=actor, reform=reform, ward_ids=[proposal.ward_id, proposal.target_ward_id])
     return proposal
@@ -320,8 +329,8 @@ def proposal_update(*, actor, proposal: Proposal, expected_version: int | None =
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     with transaction.atomic():
+        _lock_reform(proposal.reform)
         locked = _lock(proposal, expected_version)
-        _ensure_open(locked.reform)
         _ensure_draft(locked)
         merged = {name: getattr(locked, name) for name in PROPOSAL_FIELDS}
         merged.update(fields)
@@ -342,8 +351,8 @@ def proposal_update(*, actor, proposal: Proposal, expected_version: int | None =
 def proposal_delete(*, actor, proposal: Proposal, expected_version: int | None = None) -> None:
     access.require(actor, "edit_plan")
     with transaction.atomic():
+        _lock_reform(proposal.reform)
         locked = _lock(proposal, expected_version)
-        _ensure_open(locked.reform)
         _ensure_draft(locked)
         wards = [locked.ward_id, locked.target_ward_id]
         locked._history_user = actor
@@ -364,9 +373,9 @@ def review_set(*, actor, proposal: Proposal, verdict: str, comment: str = "") ->
     if verdict == Verdict.DISPUTE and not comment:
         raise ValidationError({"comment": "Khi không đồng ý, cần ghi rõ nhận xét."})
     with transaction.atomic():
+        # An approved proposal may still be reviewed: the verdict is the chair's opinion, not a change to it.
+        _lock_reform(proposal.reform)
         locked = Proposal.objects.select_for_update().select_related("reform", "official").get(pk=proposal.pk)
-        _ensure_open(locked.reform)
-        _ensure_draft(locked)
         review = Review.objects.filter(proposal=locked).first() or Review(proposal=locked)
         review.verdict, review.comment, review.reviewer = verdict, comment, actor
         review._history_user = actor
@@ -385,8 +394,7 @@ def signoff_create(*, actor, ward: Ward, reform: Reform | None = None) -> SignOf
     access.require(actor, "review_ward", ward.pk)
     reform = reform or current_reform()
     with transaction.atomic():
-        Reform.objects.select_for_update().get(pk=reform.pk)
-        _ensure_open(reform)
+        reform = _lock_reform(reform)
         missing = ward_rows_unreviewed(reform, ward)
         if missing:
             raise ValidationError(
@@ -406,13 +414,15 @@ def signoff_create(*, actor, ward: Ward, reform: Reform | None = None) -> SignOf
 def proposals_approve(*, actor, proposals: Iterable[Proposal]) -> int:
     """Approve the given draft proposals (already approved ones are skipped). Returns how many changed."""
     access.require(actor, "approve_plan")
+    proposals = list(proposals)
     ids = [p.pk for p in proposals]
     now = timezone.now()
     changed = 0
     with transaction.atomic():
-        rows = Proposal.objects.select_for_update().select_related("reform").filter(pk__in=ids).order_by("pk")
+        for reform_id in sorted({p.reform_id for p in proposals}):
+            _lock_reform(Reform(pk=reform_id))
+        rows = Proposal.objects.select_for_update().filter(pk__in=ids).order_by("pk")
         for proposal in rows:
-            _ensure_open(proposal.reform)
             if proposal.status == ProposalStatus.APPROVED:
                 continue
             proposal.status = ProposalStatus.APPROVED
@@ -427,6 +437,7 @@ def proposals_approve(*, actor, proposals: Iterable[Proposal]) -> int:
 def proposal_approve(*, actor, proposal: Proposal, expected_version: int | None = None) -> Proposal:
     access.require(actor, "approve_plan")
     with transaction.atomic():
+        _lock_reform(proposal.reform)
         locked = _lock(proposal, expected_version)
         proposals_approve(actor=actor, proposals=[locked])
     locked.refresh_from_db()
@@ -437,8 +448,8 @@ def proposal_unapprove(*, actor, proposal: Proposal, expected_version: int | Non
     """Unlock an approved proposal so it can be changed again (recorded in its history)."""
     access.require(actor, "approve_plan")
     with transaction.atomic():
+        _lock_reform(proposal.reform)
         locked = _lock(proposal, expected_version)
-        _ensure_open(locked.reform)
         if locked.status != ProposalStatus.APPROVED:
             raise ValidationError(f"Đề xuất của {locked.official.full_name} chưa được phê duyệt.")
         locked.status = ProposalStatus.DRAFT

@@ -70,6 +70,10 @@ class ProposalForm(forms.ModelForm):
         if official is None:
             raise ValidationError(f"Không có cán bộ mang mã {code}.")
         self.official = official
+        # The concurrent post to lapse is one of this official's (the holding field is cleaned next).
+        self.fields["holding"].queryset = PostHolding.objects.filter(
+            official=official, is_primary=False, end_date__isnull=True
+        )
         return code
 
     def _post_clean(self):
