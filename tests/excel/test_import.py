@@ -435,3 +435,20 @@ def test_command_prints_error_rows_and_exits_with_status_1(tmp_path, wards, port
     assert info.value.returncode == 1
     assert "Dòng 3, cột “Phường”: Không có phường “Phường 99”." in capsys.readouterr().err
     assert not Official.objects.exists()
+
+
+def test_preview_query_count_does_not_grow_with_rows(
+    client, users, roster, portal_day, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(n):
+        rows = [row(**{"Mã cán bộ": f"N{i:03d}"}) for i in range(n)]
+        rows += [row(**{"Mã cán bộ": code, "Phường": "Phường 1"}) for code in ("W1CT", "W1TP")]
+        data = xlsx(rows)
+        with CaptureQueriesContext(connection) as ctx:
+            build_preview(data)
+        return len(ctx.captured_queries)
+
+    assert count(2) == count(40) <= 6
