@@ -335,6 +335,8 @@ def proposal_update(*, actor, proposal: Proposal, expected_version: int | None =
         merged = {name: getattr(locked, name) for name in PROPOSAL_FIELDS}
         merged.update(fields)
         data = _clean_fields(locked.reform, locked.official, merged)
+        if all(getattr(locked, name) == value for name, value in data.items()):
+            return locked  # saved unchanged: the review and the sign-off stand
         old_target = locked.target_ward_id
         for name, value in data.items():
             setattr(locked, name, value)

@@ -239,3 +239,38 @@ def test_a_lapse_ends_only_the_named_concurrent_post_at_the_cutover(wards, users
     plan.proposal_create(actor=users["noivu"], official=o, outcome=Outcome.LAPSE, holding=extra)
     ends = {e.holding.pk: e.reason for e in plan.cutover_preview(reform=reform).ends}
     assert ends == {extra.pk: "thôi kiêm nhiệm"}
+
+
+def test_saving_a_proposal_unchanged_keeps_its_review_and_the_sign_off(roster, users, wards):
+    p = plan.proposal_create(actor=users["noivu"], official=roster["tp1"], outcome=Outcome.RETIRE, note="a")
+    plan.review_set(actor=users["chair"], proposal=p, verdict=Verdict.AGREE)
+    plan.signoff_create(actor=users["chair"], ward=wards[0])
+    p = plan.proposal_update(
+        actor=users["noivu"], proposal=p, expected_version=1, outcome=Outcome.RETIRE, note="a"
+    )
+    assert p.version == 1 and Review.objects.filter(proposal=p).exists()
+    assert SignOff.objects.filter(ward=wards[0]).exists()
+
+
+def test_staff_see_each_wards_review_and_sign_off_status_on_the_plan_overview(client, roster, users, wards):
+    a = plan.proposal_create(actor=users["noivu"], official=roster["tp1"], outcome=Outcome.RETIRE)
+    plan.proposal_create(actor=users["noivu"], official=roster["tp2"], outcome=Outcome.RETIRE)
+    plan.review_set(actor=users["chair"], proposal=a, verdict=Verdict.DISPUTE, comment="Chưa đủ tuổi")
+    plan.signoff_create(actor=users["chair"], ward=wards[0])
+    client.force_login(users["noivu"])
+    response = client.get("/ke-hoach/")
+    rows = {w.slug: w for w in response.context["wards"]}
+    assert (rows["phuong-1"].n_proposals, rows["phuong-1"].n_disputed, rows["phuong-1"].n_unreviewed) == (
+        1,
+        1,
+        0,
+    )
+    assert rows["phuong-1"].signoff.signed_by == users["chair"] and rows["phuong-2"].signoff is None
+    assert (rows["phuong-2"].n_proposals, rows["phuong-2"].n_unreviewed) == (1, 1)
+    assert "1/3 phường đã xác nhận" in response.content.decode()
+
+
+def test_a_chair_may_still_review_an_approved_proposal(roster, users):
+    p = plan.proposal_create(actor=users["noivu"], official=roster["tp1"], outcome=Outcome.RETIRE)
+    p = plan.proposal_approve(actor=users["noivu"], proposal=p)
+    assert plan.review_set(actor=users["chair"], proposal=p, verdict=Verdict.AGREE).verdict == "agree"
