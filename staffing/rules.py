@@ -100,6 +100,7 @@ class Param:
     value: object
     citation: str
     is_default: bool = False
+    label: str = ""
 
     @property
     def basis(self) -> str:
@@ -126,6 +127,13 @@ class Law:
     def date(self, key: str) -> dt.date:
         value = self.value(key)
         return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+    @property
+    def defaults(self) -> list:
+        """Labels of the parameters and post rules still marked "default, awaiting confirmation"."""
+        params = [p.label or p.key for p in self.params.values() if p.is_default]
+        posts = [p.title for p in sorted(self.posts.values(), key=lambda p: p.display_order) if p.is_default]
+        return params + posts
 
     @cached_property
     def roadmap(self) -> Roadmap:

@@ -83,9 +83,9 @@ def load_law(reform: Reform | str | None = None) -> rules.Law:
             citation=row["citation"], is_default=row["is_default"],
         )  # fmt: skip
     params = {
-        key: rules.Param(key, value, citation, is_default)
-        for key, value, citation, is_default in Parameter.objects.filter(reform=reform).values_list(
-            "key", "value", "citation", "is_default"
+        key: rules.Param(key, value, citation, is_default, label)
+        for key, value, citation, is_default, label in Parameter.objects.filter(reform=reform).values_list(
+            "key", "value", "citation", "is_default", "label"
         )
     }
     return rules.Law(reform.code, reform.title, reform.cutover_date, reform.legal_basis, posts, params)

@@ -163,7 +163,7 @@ def dashboard(request):
             "severity_links": {s: _url(severity=s) for s in rules.SEVERITIES},
             "headcount_link": _url(code="DISTRICT_HEADCOUNT_EXCEEDED"),
             "readiness_definition": READINESS_DEFINITION,
-            "defaults": sorted(k for k, p in law.params.items() if p.is_default),
+            "defaults": law.defaults,
         },
     )
 

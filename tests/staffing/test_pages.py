@@ -67,6 +67,9 @@ def test_interior_office_sees_every_ward_and_the_district_headcount(client, dist
     assert all(f"Phường {i}" in text for i in (1, 2, 3))
     assert dashboard.context["headcount"] and "mức 15 × 3 phường" in text
     assert dashboard.context["days_left"] == 42
+    # Values still awaiting the city's confirmation are named on the dashboard.
+    assert "mặc định, chờ Sở Nội vụ xác nhận" in text
+    assert "Thời gian công tác còn lại tối thiểu để bổ nhiệm lại khi hết nhiệm kỳ" in text
 
 
 def test_findings_page_filters_by_code_severity_ward_level_and_position(client, district, users):
