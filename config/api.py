@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from personnel.api import HoldingViewSet, OfficialViewSet, RelationViewSet
+from staffing.api import FindingViewSet, ParameterViewSet, ProposalViewSet, ReviewViewSet
 from wards.api import PositionViewSet, WardViewSet
 
 
@@ -25,6 +26,10 @@ router.register("positions", PositionViewSet, basename="position")
 router.register("officials", OfficialViewSet, basename="official")
 router.register("holdings", HoldingViewSet, basename="holding")
 router.register("relations", RelationViewSet, basename="relation")
+router.register("findings", FindingViewSet, basename="finding")
+router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("parameters", ParameterViewSet, basename="parameter")
 
 app_name = "api"
 urlpatterns = [

@@ -38,7 +38,8 @@ class PortalPagination(PageNumberPagination):
 
 class RolePermission(BasePermission):
     """Reads for every role (the queryset decides which rows); writes only where ``access.can`` allows
-    ``view.write_action`` (None: the resource is read-only). Users without a role get nothing."""
+    ``view.write_action`` (or ``view.write_actions[view.action]``; None: read-only). Users without a role
+    get nothing."""
 
     message = "Bạn không có quyền thực hiện thao tác này."
 
@@ -48,7 +49,7 @@ class RolePermission(BasePermission):
             return False
         if request.method in SAFE_METHODS:
             return True
-        action = getattr(view, "write_action", None)
+        action = getattr(view, "write_actions", {}).get(getattr(view, "action", None), view.write_action)
         return action is not None and access.can(user, action)
 
 
@@ -86,7 +87,6 @@ VN_FIELD_MESSAGES = {
     "max_length": "Không được dài quá {max_length} ký tự.",
     "min_length": "Phải có ít nhất {min_length} ký tự.",
     "datetime": "Cần một ngày, không phải ngày giờ.",
-    "does_not_exist": "Không tìm thấy {slug_name} “{value}”.",
     "incorrect_type": "Kiểu dữ liệu không đúng.",
     "not_a_list": "Cần một danh sách.",
     "not_a_dict": "Cần một đối tượng.",
@@ -113,6 +113,11 @@ class VietnameseErrors:
     def get_fields(self):
         fields = super().get_fields()
         for field in fields.values():
+            # Each relation class formats its own placeholders.
+            if isinstance(field, serializers.SlugRelatedField):
+                field.error_messages["does_not_exist"] = "Không tìm thấy {slug_name} “{value}”."
+            elif isinstance(field, serializers.PrimaryKeyRelatedField):
+                field.error_messages["does_not_exist"] = "Không tìm thấy bản ghi số “{pk_value}”."
             for key in field.error_messages:
                 if key in KEEP_TRANSLATED or key not in VN_FIELD_MESSAGES:
                     continue
@@ -140,6 +145,7 @@ class PortalViewSetMixin:
     permission_classes = [RolePermission]
     pagination_class = PortalPagination
     write_action: str | None = None
+    write_actions: dict[str, str] = {}  # per viewset action, where it differs from write_action
     # A service's "someone saved in between" exception (e.g. personnel.services.StaleVersion) → 409.
     conflict_exceptions: tuple[type[Exception], ...] = ()
 
