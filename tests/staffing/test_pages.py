@@ -242,3 +242,23 @@ def test_administrators_edit_parameters_with_the_default_flag_visible(client, us
 def test_interior_office_cannot_open_the_parameter_admin(client, users):
     client.force_login(users["noivu"])
     assert client.get("/quan-tri/staffing/parameter/").status_code == 302
+
+
+def test_dashboard_numbers_link_to_the_findings_behind_them(client, district, users):
+    client.force_login(users["noivu"])
+    rows = client.get("/").context["rows"]
+    checked = 0
+    for w in rows:
+        for p in w["posts"]:
+            row, links = p["row"], p["links"]
+            if row.leaving_retirement:
+                assert len(client.get(links["retirement"]).context["findings"]) == row.leaving_retirement
+                checked += 1
+            if row.leaving_abolished:
+                assert len(client.get(links["abolished"]).context["findings"]) == row.leaving_abolished
+                checked += 1
+            if row.vacancy:
+                found = client.get(links["vacancy"]).context["findings"]
+                assert [f.ward_slug for f in found] == [w["row"].ward.slug]
+                checked += 1
+    assert checked >= 3
