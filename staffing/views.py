@@ -2,6 +2,7 @@
 official and ward pages, and the retirement calculator. Every page checks only the wards the user may see
 (``Ward.objects.visible_to``): a ward chair sees their own ward's row and findings, never district figures."""
 
+from functools import wraps
 from urllib.parse import urlencode
 
 from django import forms
@@ -11,18 +12,39 @@ from django.urls import reverse
 
 from personnel.models import Sex
 from personnel.views import official_context
+from personnel.views import official_detail as plain_official_detail
 from staffing import reports, rules
 from staffing.filters import FindingFilter
 from staffing.retirement import parse_birth, retirement
-from staffing.services import READINESS_DEFINITION, check, retirement_roadmap
+from staffing.services import READINESS_DEFINITION, NoReform, check, retirement_roadmap
 from wards import access
 from wards.clock import today
 from wards.models import Ward
 from wards.views import ward_context
+from wards.views import ward_detail as plain_ward_detail
 
 FINDINGS_PER_PAGE = 100
 
 
+def reform_required(fallback=None):
+    """Without a reform loaded (its data migration undone), show ``fallback`` or a notice instead of a 500."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except NoReform as exc:
+                if fallback is not None:
+                    return fallback(request, *args, **kwargs)
+                return render(request, "staffing/no_reform.html", {"message": str(exc)})
+
+        return wrapped
+
+    return decorate
+
+
+@reform_required(fallback=plain_official_detail)
 def official_detail(request, code):
     """The official's page with their findings as of the cutover."""
     ctx = official_context(request, code)
@@ -37,6 +59,7 @@ def official_detail(request, code):
     return render(request, "staffing/official_detail.html", ctx)
 
 
+@reform_required(fallback=plain_ward_detail)
 def ward_detail(request, slug):
     """The ward's page with its findings (ward level and its officials')."""
     ctx = ward_context(request, slug)
@@ -61,6 +84,7 @@ def _url(**params) -> str:
     return reverse("staffing:findings") + (f"?{query}" if query else "")
 
 
+@reform_required()
 def findings_list(request):
     """Every finding of the wards the user may see, with filters and counts per code and severity."""
     result = check(wards=Ward.objects.visible_to(request.user))
@@ -96,6 +120,7 @@ def findings_list(request):
     )
 
 
+@reform_required()
 def dashboard(request):
     """The D-day dashboard: days left, per ward × post seats, readiness, the district headcount."""
     result = check(wards=Ward.objects.visible_to(request.user))
@@ -192,6 +217,7 @@ class RetirementForm(forms.Form):
         return born
 
 
+@reform_required()
 def retirement_page(request):
     """Sex and date (or year) of birth → retirement age, retirement date and pension start."""
     form = RetirementForm(request.GET or None)

@@ -262,3 +262,16 @@ def test_dashboard_numbers_link_to_the_findings_behind_them(client, district, us
                 assert [f.ward_slug for f in found] == [w["row"].ward.slug]
                 checked += 1
     assert checked >= 3
+
+
+def test_pages_explain_instead_of_failing_when_no_reform_is_loaded(client, district, users):
+    from staffing.models import Reform
+
+    Reform.objects.all().delete()
+    client.force_login(users["noivu"])
+    for url in ["/", "/phat-hien/", "/tuoi-nghi-huu/?sex=M&born=1961"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Chưa có đợt sắp xếp ND32-2021" in response.content.decode()
+    assert client.get("/can-bo/W1CT/").status_code == 200
+    assert client.get("/phuong/phuong-1/").status_code == 200
