@@ -108,11 +108,9 @@ class RosterExport:
         response = self.client.get(self.url)
         if response.status_code != 200:
             raise RuntimeError(f"GET {self.url} → {response.status_code}")
-        size = 0
-        for chunk in response.streaming_content:
-            size += len(chunk)
-        response.close()
-        self.size = size
+        # Reading the stream to its end closes the response (the test client's wrapper); closing it again
+        # would fire request_finished a second time and close the database connection.
+        self.size = sum(len(chunk) for chunk in response.streaming_content)
 
     def floor(self):
         import tempfile

@@ -145,7 +145,7 @@ def op_dashboard(ctx):
         ctx,
         "dashboard",
         requests=ctx["args"].dashboard_requests,
-        warmup=1,
+        warmup=1 if ctx["args"].dashboard_requests > 1 else 0,
     )
 
 

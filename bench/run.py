@@ -141,9 +141,6 @@ def bench(args, *, stdout, command="", database_created=False) -> dict:
             wards=args.wards, officials_per_ward=args.officials_per_ward, seed=args.seed
         )
         generation = {"seconds": round(time.perf_counter() - t0, 2), **counts.__dict__}
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("ANALYZE")  # fresh planner statistics after a bulk load
     print(
         f"Data: {expected['wards']} wards × {args.officials_per_ward} officials"
         + (f" (generated in {generation['seconds']} s)" if generation else " (reused)"),

@@ -221,6 +221,21 @@ def _districts(rng: random.Random, n_wards: int) -> list[tuple[str, str, int]]:
     return out
 
 
+def analyze() -> None:
+    """Fresh planner statistics after a bulk load (PostgreSQL): without them the planner still believes
+    the tables are small and picks hash joins over whole tables for a 50-row page."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(
+        connection.ops.quote_name(m._meta.db_table)
+        for m in (District, Ward, Official, PostHolding, FamilyRelation)
+    )
+    with connection.cursor() as cursor:
+        # VACUUM also sets the visibility map, so counts can use index-only scans; it cannot run inside a
+        # transaction (e.g. a test), where ANALYZE alone does.
+        cursor.execute(("ANALYZE " if connection.in_atomic_block else "VACUUM ANALYZE ") + tables)
+
+
 def synthetic_exists() -> bool:
     return District.objects.filter(slug__startswith=SLUG_PREFIX).exists()
 
@@ -398,6 +413,7 @@ def generate_synthetic(*, wards: int, officials_per_ward: int, seed: int = 1, pr
             totals["relations"] += len(relations)
             if progress:
                 progress(totals["officials"])
+    analyze()
     return Counts(
         provinces=len({p for p, _n, _s in plan}),
         districts=len(plan),
