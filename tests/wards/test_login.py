@@ -20,12 +20,12 @@ def test_a_wrong_password_is_refused_in_vietnamese(client, users):
     assert "_auth_user_id" not in client.session
 
 
-def test_a_ward_chair_logs_in_and_lands_on_their_ward_list(client, users, wards):
+def test_a_ward_chair_logs_in_and_sees_their_own_ward(client, users, wards):
     response = client.post("/dang-nhap/", {"username": "chutich-phuong-1", "password": PASSWORD}, follow=True)
     assert response.redirect_chain[0] == ("/", 302)
     assert response.status_code == 200
-    assert [w.name for w in response.context["wards"]] == ["Phường 1"]
     assert "Chủ tịch UBND phường Phường 1" in response.content.decode()
+    assert [w.name for w in client.get("/phuong/").context["wards"]] == ["Phường 1"]
 
 
 def test_login_returns_to_the_page_asked_for(client, users):
