@@ -141,9 +141,10 @@ def official_list_response(officials_qs):
 
 MAX_BYTES = 5 * 1024 * 1024  # upload limit (README)
 MAX_ROWS = 20_000  # data rows per file (README)
-MAX_UNCOMPRESSED = 100 * 1024 * 1024  # total uncompressed size of the zip members
+MAX_UNCOMPRESSED = 50 * 1024 * 1024  # total uncompressed size of the zip members
 MAX_RATIO = 100  # compression ratio of any member above 1 MB: beyond this it is a zip bomb
 MAX_MEMBERS = 500
+MAX_COLUMNS = 64  # columns read per row: the template has 17
 HEADER_SCAN_ROWS = 20
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -259,7 +260,7 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], int]:
         ws = wb.worksheets[0]
         wanted = {fold(h): h for h in HEADERS}
         columns, header_row = None, None
-        rows_iter = ws.iter_rows(values_only=True)
+        rows_iter = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)
         for number, values in enumerate(rows_iter, start=1):
             folded = [fold(str(v)) if v is not None else "" for v in values]
             if fold(CODE) in folded and fold(NAME) in folded:
@@ -282,6 +283,10 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], int]:
             )
         out = []
         for number, values in enumerate(rows_iter, start=header_row + 1):
+            if number > 2 * MAX_ROWS + header_row:  # blank but formatted rows count too: stop reading
+                raise ImportRefused(
+                    f"Trang tính có quá nhiều dòng (hơn {2 * MAX_ROWS:,} dòng).".replace(",", ".")
+                )
             record = {h: (values[i] if i < len(values) else None) for h, i in columns.items()}
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in record.values()):
                 continue

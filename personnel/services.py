@@ -270,6 +270,7 @@ def roster_import_apply(*, actor, creates: list[RosterCreate], updates: list[Ros
         set_search_keys(official)
         new_officials.append(official)
     changed, changed_fields = [], {"search_name", "sort_key", "version"}
+    read_versions = {u.official.pk: u.official.version for u in updates}
     for update in updates:
         fields = _normalise(update.fields)
         official = update.official
@@ -284,6 +285,13 @@ def roster_import_apply(*, actor, creates: list[RosterCreate], updates: list[Ros
             changed.append(official)
             changed_fields.update(fields)
     with transaction.atomic():
+        # Refuse to overwrite an edit saved since the file was checked (row locks on PostgreSQL).
+        locked = Official.objects.select_for_update().filter(pk__in=list(read_versions)).order_by("pk")
+        for pk, code, version in locked.values_list("pk", "code", "version"):
+            if version != read_versions[pk]:
+                raise ValidationError(
+                    f"Hồ sơ {code} đã được người khác sửa sau khi kiểm tra tệp; hãy tải tệp lên lại."
+                )
         created = bulk_create_with_history(
             new_officials, Official, batch_size=IMPORT_BATCH, default_user=actor
         )

@@ -4,6 +4,7 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -452,3 +453,30 @@ def test_preview_query_count_does_not_grow_with_rows(
         return len(ctx.captured_queries)
 
     assert count(2) == count(40) <= 6
+
+
+def test_an_edit_saved_between_check_and_write_is_not_overwritten(client, users, roster, portal_day):
+    data = _edit(export_bytes(client, users["noivu"]), "W1TP", "Chuyên ngành", "Luật")
+    preview = build_preview(data)
+    from personnel import services
+
+    services.official_update(
+        official=Official.objects.get(code="W1TP"), actor=users["admin"], notes="sửa tay"
+    )
+    with pytest.raises(ValidationError, match="đã được người khác sửa"):
+        roster_io.apply(preview, actor=users["noivu"])
+    edited = Official.objects.get(code="W1TP")
+    assert (edited.major, edited.notes) == ("", "sửa tay")
+
+
+def test_blank_formatted_rows_do_not_keep_the_reader_busy(wards, monkeypatch):
+    monkeypatch.setattr(roster_io, "MAX_ROWS", 3)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADERS)
+    for i in range(2, 12):
+        ws.cell(row=i, column=1).number_format = "0.00"  # formatted, empty
+        ws.cell(row=i, column=2).value = ""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    assert "quá nhiều dòng" in refused(buffer.getvalue())
