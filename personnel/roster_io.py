@@ -719,7 +719,10 @@ def template_response():
     issuer = workbook.default_issuer()
     workbook.write_sheet(
         wb, sheet_title="Danh sách cán bộ", title=ROSTER_TITLE, subtitle="(Mẫu nhập danh sách; xem trang Hướng dẫn)",
-        columns=ROSTER_COLUMNS, rows=[], issuer=issuer,
+        columns=ROSTER_COLUMNS, rows=[], issuer=issuer, signature=False,  # rows are typed under the headers
+        choices={SEX: ["Nam", "Nữ"], EDUCATION: [str(label) for _, label in Education.choices],
+                 IT_CERT: [YES, NO], LAW: [YES, NO], CIVIL_STATUS: [YES, NO]},
+        choice_rows=2000,
     )  # fmt: skip
     workbook.write_sheet(
         wb, sheet_title="Hướng dẫn", title="HƯỚNG DẪN NHẬP DANH SÁCH CÁN BỘ, CÔNG CHỨC",

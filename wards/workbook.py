@@ -22,6 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from wards.clock import today
@@ -169,11 +170,15 @@ def write_sheet(
     numbered: bool = True,
     signature: bool = True,
     footnote: str = "",
+    choices: dict | None = None,
+    choice_rows: int = 0,
 ) -> int:
     """Stream one statutory sheet into ``wb``; return the number of numbered rows written.
 
     ``rows`` yields sequences of values (one per column, STT excluded: it is added) or :class:`Section`
-    headings. Values may be str, int, float, Decimal, date, datetime, bool or None.
+    headings. Values may be str, int, float, Decimal, date, datetime, bool or None. ``choices`` maps a column
+    header to the values offered in a drop-down on the ``choice_rows`` rows under the headers (a template's
+    help: typing another value stays allowed).
     """
     issuer = issuer or Issuer()
     day = day or today()
@@ -211,6 +216,18 @@ def write_sheet(
         if right and ncols > 1:
             cells[right_start - 1] = _cell(ws, right, font=right_font, alignment=_CENTER)
         return cells
+
+    for header, values in (choices or {}).items():
+        index = next(i for i, c in enumerate(all_columns, start=1) if c.header == header)
+        listing = ",".join(values)
+        if len(listing) > 250 or '"' in listing:  # Excel's limit for an inline list
+            continue
+        validation = DataValidation(
+            type="list", formula1=f'"{listing}"', allow_blank=True, showErrorMessage=False
+        )
+        letter = get_column_letter(index)
+        validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{FIRST_DATA_ROW + max(choice_rows, 1) - 1}")
+        ws.data_validations.append(validation)
 
     # Header block (rows 1–7).
     ws.append(block_row(issuer.body, NATIONAL_TITLE, _FONT, _BOLD))

@@ -116,6 +116,10 @@ def test_template_lists_columns_and_allowed_values(client, users, wards):
     assert any("Phường 1" in text for text in guide)
     assert any("Đại học" in text and "Tiến sĩ" in text for text in guide)
     assert "Nam hoặc Nữ." in guide and "Có hoặc Không (để trống = Không)." in guide
+    sheet = wb["Danh sách cán bộ"]
+    offered = {str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation}
+    assert offered["D9"] == '"Nam,Nữ"' and offered["N9"] == '"Có,Không"'
+    assert "NGƯỜI LẬP BIỂU" not in [c.value for row in sheet.iter_rows() for c in row]
     # The empty template imports cleanly: no rows, nothing to do.
     preview = build_preview(data)
     assert (preview.total, preview.ok, preview.has_changes) == (0, True, False)
