@@ -45,7 +45,7 @@ def severity_of(finding) -> str:
 
 
 def describe(finding) -> str:
-    where = f"phường {finding.ward_name}: " if finding.ward_name and finding.level != OFFICIAL else ""
+    where = f"phường {finding.ward_name}: " if finding.ward_name else ""
     return f"[{finding.code}] {where}{finding.message}"
 
 

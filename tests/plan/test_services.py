@@ -274,3 +274,79 @@ def test_a_chair_may_still_review_an_approved_proposal(roster, users):
     p = plan.proposal_create(actor=users["noivu"], official=roster["tp1"], outcome=Outcome.RETIRE)
     p = plan.proposal_approve(actor=users["noivu"], proposal=p)
     assert plan.review_set(actor=users["chair"], proposal=p, verdict=Verdict.AGREE).verdict == "agree"
+
+
+def _clean_world(wards):
+    """A Chair and a Vice-Chair meeting the standards in every ward: no blocker before any plan."""
+    for i, ward in enumerate(wards):
+        make_official(ward, "CHU_TICH", code=f"CT{i}", political_theory=2, birth=dt.date(1975, 1, 1))
+        make_official(ward, "PHO_CHU_TICH", code=f"PCT{i}", political_theory=2, birth=dt.date(1978, 1, 1))
+
+
+def test_a_move_opens_the_target_post_on_the_cutover_date_with_its_decision_number(
+    client, wards, users, reform
+):
+    _clean_world(wards)
+    vp = make_official(
+        wards[0], "VP_TK", code="VP1", full_name="Lê Thị Văn", sex="F", birth=dt.date(1988, 4, 2)
+    )
+    client.force_login(users["noivu"])
+    response = client.post(
+        "/ke-hoach/de-xuat/them/?official=VP1",
+        {"outcome": "move", "target_ward": "phuong-2", "target_position": "VP_TK", "decision_number": "12/QĐ-UBND",
+         "decision_date": "15/06/2021", "official": "VP1"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()
+    p = Proposal.objects.get(official=vp)
+    assert p.decision_date == dt.date(2021, 6, 15)
+    plan.proposal_approve(actor=users["admin"], proposal=p)
+    old = PostHolding.objects.get(official=vp)
+    plan.cutover_execute(actor=users["admin"], reform=reform)
+    old.refresh_from_db()
+    new = PostHolding.objects.get(official=vp, end_date__isnull=True)
+    assert old.end_date == dt.date(2021, 6, 30)
+    assert (new.ward.slug, new.position.code, new.start_date, new.decision_number) == (
+        "phuong-2", "VP_TK", dt.date(2021, 7, 1), "12/QĐ-UBND"
+    )  # fmt: skip
+    vp.refresh_from_db()
+    assert vp.ward.slug == "phuong-2"
+    plan.cutover_rollback(actor=users["admin"], reform=reform)
+    vp.refresh_from_db()
+    assert vp.ward.slug == "phuong-1" and list(PostHolding.objects.filter(official=vp)) == [old]
+    old.refresh_from_db()
+    assert old.end_date is None
+
+
+def test_keep_leaves_the_holding_open_and_untouched_at_the_cutover(wards, users, reform):
+    _clean_world(wards)
+    chair = PostHolding.objects.get(official__code="CT0")
+    p = plan.proposal_create(
+        actor=users["noivu"], official=chair.official, outcome=Outcome.KEEP, decision_number="7/QĐ-UBND"
+    )
+    plan.proposal_approve(actor=users["noivu"], proposal=p)
+    assert plan.cutover_preview(reform=reform).ends == []
+    plan.cutover_execute(actor=users["admin"], reform=reform)
+    assert list(PostHolding.objects.filter(official=chair.official).values_list("pk", "end_date")) == [
+        (chair.pk, None)
+    ]
+
+
+def test_a_rollback_is_refused_when_the_opened_holdings_were_changed_since(wards, users, reform):
+    _clean_world(wards)
+    vp = make_official(wards[0], "VP_TK", code="VP1", birth=dt.date(1988, 4, 2))
+    p = plan.proposal_create(
+        actor=users["noivu"],
+        official=vp,
+        outcome=Outcome.MOVE,
+        target_ward=wards[1],
+        target_position=post("VP_TK"),
+    )
+    plan.proposal_approve(actor=users["noivu"], proposal=p)
+    run, _ = plan.cutover_execute(actor=users["admin"], reform=reform)
+    opened = PostHolding.objects.get(pk=run.created_holdings[0])
+    opened.end_date = dt.date(2021, 8, 1)
+    opened.save()
+    with pytest.raises(ValidationError, match="đã thay đổi sau chuyển đổi"):
+        plan.cutover_rollback(actor=users["admin"], reform=reform)
+    with pytest.raises(PermissionDenied):
+        plan.cutover_rollback(actor=users["noivu"], reform=reform)
