@@ -10,6 +10,8 @@ import datetime as dt
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -33,7 +35,15 @@ def api_token(db, settings):
         clerk = make_official(ward, "TP_HT", code=f"W{i}TP", full_name=f"Trần Thị Tư{i}", sex="F")
         FamilyRelation.objects.create(official=chair, relative=clerk, kind="spouse")
     admin = make_user("admin-st", "quan_tri")
-    return Token.objects.create(user=admin).key
+    # Like Django's test client: a request through the real WSGI handler must not close the test's
+    # connection at request end (it would on PostgreSQL, inside the test transaction).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield Token.objects.create(user=admin).key
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def served_schema() -> dict:
