@@ -594,7 +594,8 @@ def _plan_update(
             errors.append(RowError(number, POST_START, f"Đổi chức danh hoặc phường: ghi ngày giữ chức danh mới, sau ngày "
                                    f"{primary.start_date:%d/%m/%Y} (ngày bắt đầu chức danh hiện tại)."))  # fmt: skip
         else:
-            change.end_holdings.append((primary, start - dt.timedelta(days=1)))
+            eve = start - dt.timedelta(days=1)
+            change.end_holdings.append((primary, min(eve, primary.end_date) if primary.end_date else eve))
             change.open_holdings.append((position, ward, start, True))
             if position != primary.position:
                 change.diffs.append((POSITION, primary.position.title, position.title))
