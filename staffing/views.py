@@ -15,6 +15,7 @@ from personnel.views import official_context
 from personnel.views import official_detail as plain_official_detail
 from staffing import reports, rules
 from staffing.filters import FindingFilter
+from staffing.models import SignOff
 from staffing.retirement import parse_birth, retirement
 from staffing.services import READINESS_DEFINITION, NoReform, check, retirement_roadmap
 from wards import access
@@ -126,6 +127,8 @@ def dashboard(request):
     result = check(wards=Ward.objects.visible_to(request.user))
     board = result.dashboard()
     law = result.law
+    # The plan's sign-off per ward (staffing.plan): one query.
+    signoffs = {s.ward_id: s for s in SignOff.objects.visible_to(request.user).filter(reform__code=law.code)}
     day = today()
     rows = []
     for row in board.rows:
@@ -156,6 +159,7 @@ def dashboard(request):
         rows.append(
             {
                 "row": row,
+                "signoff": signoffs.get(row.ward.id),
                 "posts": posts,
                 "links": {
                     "ward": _url(ward=slug),

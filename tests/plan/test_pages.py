@@ -208,3 +208,11 @@ def test_people_moved_in_from_another_ward_are_named_to_staff_but_only_counted_f
     client.force_login(users["chair"])
     page = client.get("/ke-hoach/phuong/phuong-1/").content.decode()
     assert "Trần Thị Tư2" not in page and "1 cán bộ phường khác" in page
+
+
+def test_the_dashboard_shows_each_wards_plan_sign_off(client, users, proposals):
+    plan.review_set(actor=users["chair"], proposal=proposals["own"], verdict="agree")
+    plan.signoff_create(actor=users["chair"], ward=proposals["own"].ward)
+    client.force_login(users["noivu"])
+    rows = {r["row"].ward.slug: r for r in client.get("/").context["rows"]}
+    assert rows["phuong-1"]["signoff"].signed_by == users["chair"] and rows["phuong-2"]["signoff"] is None
