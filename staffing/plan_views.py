@@ -22,6 +22,7 @@ from staffing import plan, plan_check, reports
 from staffing.models import CutoverRun, Outcome, Proposal, ProposalStatus, Review, SignOff, Verdict
 from staffing.plan_filters import ProposalFilter
 from staffing.plan_forms import DraftFromBoardForm, ProposalForm, ReviewForm
+from staffing.services import ward_order_key
 from wards import access
 from wards.access import get_visible_or_404
 from wards.models import Ward
@@ -69,6 +70,7 @@ def overview(request):
         s.ward_id: s
         for s in SignOff.objects.visible_to(request.user).filter(reform=reform).select_related("signed_by")
     }
+    wards.sort(key=lambda w: ward_order_key(w.name))  # Vietnamese order on SQLite and PostgreSQL alike
     for ward in wards:
         ward.signoff = signoffs.get(ward.pk)
         ward.n_unreviewed = ward.n_proposals - ward.n_reviewed
