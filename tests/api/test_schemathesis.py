@@ -68,7 +68,7 @@ def test_schemathesis_runs_on_the_served_schema(client, api_token):
 
 
 SETTINGS = settings(
-    max_examples=12,
+    max_examples=10,
     deadline=None,
     derandomize=True,
     database=None,
