@@ -2,6 +2,7 @@
 validates, writes in one transaction and records who changed what (django-simple-history)."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
@@ -21,6 +22,8 @@ OFFICIAL_FIELDS = (
 )  # fmt: skip
 
 MIN_BIRTH_YEAR = 1900
+_CODE_RE = re.compile(r"[A-Za-z0-9._-]+")
+_RESERVED_CODES = {"them", "chuc-danh", "quan-he"}  # path segments of personnel/urls.py
 MIN_AGE = 18
 
 
@@ -55,6 +58,11 @@ def validate_official_fields(fields: dict, *, today: dt.date | None = None) -> N
     code = (fields.get("code") or "").strip()
     if not code:
         errors["code"] = "Mã cán bộ không được để trống."
+    elif not _CODE_RE.fullmatch(code):
+        # The code is part of the official's URL (/can-bo/<code>/): a "/" or a space would break the link.
+        errors["code"] = f"Mã cán bộ “{code}” chỉ được gồm chữ không dấu, chữ số và các dấu - _ ."
+    elif code.lower() in _RESERVED_CODES:
+        errors["code"] = f"Mã cán bộ “{code}” trùng với địa chỉ một trang của cổng; hãy chọn mã khác."
     born = fields.get("birth_date")
     if born is None:
         errors["birth_date"] = "Ngày sinh không được để trống."

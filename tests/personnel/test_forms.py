@@ -74,6 +74,8 @@ def test_year_only_birth_is_stored_as_first_of_january_with_year_precision(staff
         ({"birth": "01/01/2010"}, "birth", "phải đủ 18 tuổi"),
         ({"birth": ""}, "birth", "Ngày sinh không được để trống."),
         ({"code": "W1CT"}, "code", "Mã cán bộ W1CT đã tồn tại."),
+        ({"code": "A/1"}, "code", "Mã cán bộ “A/1” chỉ được gồm chữ không dấu, chữ số"),
+        ({"code": "them"}, "code", "trùng với địa chỉ một trang"),
         ({"full_name": "   "}, "full_name", ""),
         ({"recruitment_date": "31/02/2010"}, "recruitment_date", "Ngày tuyển dụng: hãy nhập một ngày có thật"),
         ({"recruitment_date": "01/01/1970"}, "recruitment_date", "Ngày tuyển dụng không được trước ngày sinh."),
@@ -81,7 +83,7 @@ def test_year_only_birth_is_stored_as_first_of_january_with_year_precision(staff
         ({"ward": "phuong-9"}, "ward", ""),
     ],
     ids=["future birth", "impossible birth", "iso birth", "too old", "under 18", "no birth", "duplicate code",
-         "blank name", "impossible recruitment", "recruited before birth", "future party date", "no ward"],
+         "slash in code", "reserved code", "blank name", "impossible recruitment", "recruited before birth", "future party date", "no ward"],
 )  # fmt: skip
 def test_bad_official_input_is_refused_naming_the_field_and_nothing_is_saved(
     staff, roster, overrides, field, message
