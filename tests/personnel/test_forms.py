@@ -4,6 +4,7 @@ naming the field and nothing is saved; every edit shows in the official's change
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from personnel.models import BirthPrecision, Education, FamilyRelation, Official, PostHolding
 from wards.models import Position
@@ -241,7 +242,7 @@ def test_an_edit_through_the_form_shows_in_the_history_with_who_when_and_what(st
     assert not any(c.startswith("phiên bản") for c in latest["changes"])
     body = response.content.decode()
     assert "họ và tên: Nguyễn Văn Chủ1 → Nguyễn Văn Chủ Mới" in body
-    assert latest["when"].strftime("%d/%m/%Y") in body or "/" in body
+    assert timezone.localtime(latest["when"]).strftime("%H:%M %d/%m/%Y") in body  # when, in Hà Nội time
 
 
 def test_ending_a_post_shows_in_the_history(staff, roster):
