@@ -154,7 +154,7 @@ def official_create(request):
         else:
             messages.success(request, f"Đã thêm cán bộ {official.full_name}.")
             return redirect(official)
-    return render(request, "personnel/official_form.html", {"form": form, "title": "Thêm cán bộ, công chức"})
+    return render(request, "personnel/form_page.html", {"form": form, "title": "Thêm cán bộ, công chức"})
 
 
 def official_edit(request, code):
@@ -178,7 +178,7 @@ def official_edit(request, code):
             return redirect(official)
     return render(
         request,
-        "personnel/official_form.html",
+        "personnel/form_page.html",
         {"form": form, "official": official, "title": f"Sửa hồ sơ {official.full_name}"},
     )
 
@@ -199,7 +199,7 @@ def holding_add(request, code):
             return redirect(official)
     return render(
         request,
-        "personnel/holding_form.html",
+        "personnel/form_page.html",
         {"form": form, "official": official, "title": "Thêm chức danh"},
     )
 
@@ -220,7 +220,7 @@ def holding_end(request, pk):
             return redirect(holding.official)
     return render(
         request,
-        "personnel/holding_end.html",
+        "personnel/form_page.html",
         {"form": form, "holding": holding, "official": holding.official, "title": "Kết thúc chức danh"},
     )
 
@@ -239,7 +239,7 @@ def relation_add(request, code):
             return redirect(official)
     return render(
         request,
-        "personnel/relation_form.html",
+        "personnel/form_page.html",
         {"form": form, "official": official, "title": "Thêm người thân"},
     )
 
