@@ -31,6 +31,17 @@ def _status_kb(key: str) -> int | None:
     return None
 
 
+def _trim() -> None:
+    """Hand freed heap memory back to the system, so the next operation's peak is its own and not hidden
+    by memory an earlier operation left resident."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def reset_peak() -> bool:
     try:
         with open(_CLEAR_REFS, "w") as f:
@@ -53,6 +64,7 @@ class Run:
     peak_mb: float | None
     queries: int | None = None
     cpu_seconds: float | None = None  # this process only (the database server's work is not in it)
+    peak_rss_mb: float | None = None  # the whole process's peak RSS during the run (an upper bound)
 
 
 @dataclass
@@ -75,6 +87,7 @@ class Latency:
 def run_once(fn, *, count_queries: bool = False) -> Run:
     """Call ``fn()`` once; its wall time, peak RSS above the start, and (optionally) its query count."""
     gc.collect()
+    _trim()
     hwm_ok = reset_peak()
     before = _status_kb("VmRSS") or 0
     ctx = CaptureQueriesContext(connection) if count_queries else None
@@ -88,7 +101,9 @@ def run_once(fn, *, count_queries: bool = False) -> Run:
     finally:
         if ctx is not None:
             ctx.__exit__(None, None, None)
-    peak_mb = ((_status_kb("VmHWM") or 0) - before) / 1024 if hwm_ok else None
+    hwm = _status_kb("VmHWM") or 0
+    peak_mb = (hwm - before) / 1024 if hwm_ok else None
+    peak_rss_mb = hwm / 1024 if hwm_ok else None
     del result
     if peak_mb is None:
         gc.collect()
@@ -99,14 +114,17 @@ def run_once(fn, *, count_queries: bool = False) -> Run:
         finally:
             tracemalloc.stop()
     queries = len(ctx.captured_queries) if ctx is not None else None
-    return Run(seconds=seconds, peak_mb=peak_mb, queries=queries, cpu_seconds=cpu_seconds)
+    return Run(
+        seconds=seconds, peak_mb=peak_mb, queries=queries, cpu_seconds=cpu_seconds, peak_rss_mb=peak_rss_mb
+    )
 
 
 def _best(runs: list[Run]) -> Run:
     fastest = min(runs, key=lambda r: r.seconds)
     peaks = [r.peak_mb for r in runs if r.peak_mb is not None]
+    rss = [r.peak_rss_mb for r in runs if r.peak_rss_mb is not None]
     return Run(seconds=fastest.seconds, peak_mb=max(peaks) if peaks else None, queries=fastest.queries,
-               cpu_seconds=min(r.cpu_seconds for r in runs))  # fmt: skip
+               cpu_seconds=min(r.cpu_seconds for r in runs), peak_rss_mb=max(rss) if rss else None)  # fmt: skip
 
 
 def best_of(fn, repeat: int, *, count_queries: bool = False, between=None) -> Run:

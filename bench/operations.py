@@ -161,9 +161,10 @@ def _ratio_result(name, label, run, floor, floor_what, target_key, **extra):
     target = targets.TARGETS[target_key]
     met = ratio is not None and ratio <= target["ratio"]
     mem_limit = target.get("peak_mb")
-    if mem_limit is not None and run.peak_mb is not None:
-        extra["memory_target"] = f"peak < {mem_limit} MB at 250,000 rows"
-        extra["memory_met"] = run.peak_mb < mem_limit
+    if mem_limit is not None and run.peak_rss_mb is not None:
+        # Judged on the whole process's peak RSS (Django, the data, the workbook): an upper bound.
+        extra["memory_target"] = f"process peak RSS < {mem_limit} MB at 250,000 rows"
+        extra["memory_met"] = run.peak_rss_mb < mem_limit
     return _result(
         name,
         label,
@@ -226,8 +227,9 @@ def op_import(ctx):
 
 
 OPERATIONS = [
-    ("check", "Full staffing check (all wards)", op_check),
+    # The export runs first, while the process is small, so its whole-process peak RSS is its own.
     ("export", "Full roster export (.xlsx)", op_export),
+    ("check", "Full staffing check (all wards)", op_check),
     ("import", "Import roster rows (validate and write)", op_import),
     ("list_page", "Official list page /can-bo/", op_list_page),
     ("api_list", "API list /api/v1/officials/", op_api_list),
@@ -297,6 +299,15 @@ def _fmt_time(r):
     return "—"
 
 
+def _fmt_peak(r):
+    if r.get("peak_mb") is None:
+        return "—"
+    text = f"{r['peak_mb']:.1f}"
+    if r.get("process_peak_rss_mb") is not None:
+        text += f" / {r['process_peak_rss_mb']:.0f}"
+    return text
+
+
 def _fmt_floor(r):
     f = r.get("floor") or {}
     if "seconds" in f:
@@ -343,7 +354,7 @@ def rows(results) -> list[list[str]]:
             out.append([r["operation"], r["status"], "", "", "", r.get("target", "—"), "—", ""])
             continue
         out.append([
-            r["operation"], _fmt_time(r), "—" if r.get("peak_mb") is None else f"{r['peak_mb']:.1f}",
+            r["operation"], _fmt_time(r), _fmt_peak(r),
             _fmt_floor(r), "—" if r.get("ratio") is None else f"{r['ratio']:.2f}×", r.get("target", "—"),
             _fmt_met(r), _fmt_queries(r),
         ])  # fmt: skip
