@@ -171,11 +171,13 @@ def _ratio_result(name, label, run, floor, floor_what, target_key, **extra):
         seconds=round(run.seconds, 3),
         cpu_seconds=round(run.cpu_seconds, 3),
         peak_mb=_mb(run.peak_mb),
+        process_peak_rss_mb=_mb(run.peak_rss_mb),
         floor={
             "what": floor_what,
             "seconds": round(floor.seconds, 3),
             "cpu_seconds": round(floor.cpu_seconds, 3),
             "peak_mb": _mb(floor.peak_mb),
+            "process_peak_rss_mb": _mb(floor.peak_rss_mb),
             "queries": floor.queries,
         },  # fmt: skip
         ratio=round(ratio, 2) if ratio else None,
@@ -338,7 +340,7 @@ def _fmt_met(r):
 HEADERS = [
     "operation",
     "time (median / p95)",
-    "peak MB",
+    "peak MB (Δ / process)",
     "floor",
     "ratio",
     "target",
