@@ -66,6 +66,10 @@ def export_rows(officials, holdings):
     so memory stays flat however long the list is."""
     holdings = iter(holdings)
     pending = next(holdings, None)
+    # Labels resolved once: get_FOO_display() rebuilds and hashes the lazy choices on every call.
+    sexes, educations, theories = (
+        {k: str(v) for k, v in e.choices} for e in (Sex, Education, PoliticalTheory)
+    )
     for official in officials:
         mine = []
         while pending is not None and pending.official_id == official.pk:
@@ -77,16 +81,16 @@ def export_rows(officials, holdings):
         yield [
             official.code,
             official.full_name,
-            official.get_sex_display(),
+            sexes.get(official.sex, official.sex),
             birth.year if official.birth_precision == BirthPrecision.YEAR else birth,
             official.ward.name,
             primary.position.title if primary else "",
             ", ".join(h.position.title for h in concurrent),
             primary.start_date if primary else None,
             official.recruitment_date,
-            official.get_education_display(),
+            educations.get(official.education, official.education),
             official.major,
-            official.get_political_theory_display(),
+            theories.get(official.political_theory, official.political_theory),
             _flag(official.it_certificate),
             _flag(official.law_training),
             _flag(official.civil_status_training),

@@ -11,7 +11,7 @@ Each builder takes what to report (already scoped by the caller) and returns a s
 import datetime as dt
 from collections import Counter, defaultdict
 
-from personnel.models import PostHolding
+from personnel.models import Education, PoliticalTheory, PostHolding, Sex
 from staffing import plan, plan_check, rules, services
 from staffing.models import Outcome, Review
 from wards import workbook
@@ -19,11 +19,11 @@ from wards.clock import today
 from wards.models import PositionKind, Ward
 from wards.workbook import Column, Section
 
-KIND_SECTIONS = [
-    (PositionKind.CAN_BO, "I. CÁN BỘ"),
-    (PositionKind.CONG_CHUC, "II. CÔNG CHỨC"),
-    (PositionKind.POLICE, "III. CÔNG AN CHÍNH QUY"),
-]
+KIND_LABELS = {
+    PositionKind.CAN_BO: "CÁN BỘ",
+    PositionKind.CONG_CHUC: "CÔNG CHỨC",
+    PositionKind.POLICE: "CÔNG AN CHÍNH QUY",
+}
 
 # Before the reform (Nghị định 34/2019/NĐ-CP; Hà Nội's split): per ward class, at most cán bộ / công chức / total.
 # Used unless the reform carries a "pre_reform_quota" parameter of the same shape.
@@ -66,17 +66,27 @@ SUMMARY_COLUMNS = [
 ]
 
 
+_ROMAN = ["I", "II", "III", "IV", "V", "VI"]
+
+
 def _roster_rows(holdings):
-    kind = None
+    """Rows of one ward's sheet in structure order (the catalogue's display order), a numbered heading
+    where the kind of post changes (cán bộ, công an, công chức)."""
+    kind, n = None, 0
+    sexes, educations, theories = (
+        {k: str(v) for k, v in e.choices} for e in (Sex, Education, PoliticalTheory)
+    )
     for h in holdings:
         if h.position.kind != kind:
             kind = h.position.kind
-            yield Section(dict(KIND_SECTIONS).get(kind, str(kind)))
+            label = KIND_LABELS.get(kind, str(kind))
+            yield Section(f"{_ROMAN[n] if n < len(_ROMAN) else n + 1}. {label}")
+            n += 1
         o = h.official
         birth = o.birth_date.year if o.birth_precision == "year" else o.birth_date
         yield [
-            h.position.title, o.full_name, o.code, o.get_sex_display(), birth, o.get_education_display(),
-            o.major, o.get_political_theory_display(), h.start_date, "" if h.is_primary else "Kiêm nhiệm",
+            h.position.title, o.full_name, o.code, sexes.get(o.sex, o.sex), birth, educations.get(o.education, ""),
+            o.major, theories.get(o.political_theory, ""), h.start_date, "" if h.is_primary else "Kiêm nhiệm",
         ]  # fmt: skip
 
 
@@ -85,7 +95,6 @@ def district_roster_response():
     Four queries whatever the size: district, wards with counts, holdings (streamed)."""
     day = today()
     issuer = workbook.default_issuer()
-    kind_order = {k: i for i, (k, _) in enumerate(KIND_SECTIONS)}
     wards = list(_wards())
     counts = defaultdict(Counter)
     for ward_id, kind in (
@@ -115,15 +124,16 @@ def district_roster_response():
         )
         .iterator(chunk_size=2000)
     )
-    pending = next(holdings, None)
+    pending = [next(holdings, None)]
+
+    def of_ward(ward_id):
+        # The shared stream is ordered by ward: yield this ward's holdings, keep the next ward's first one.
+        while pending[0] is not None and pending[0].ward_id == ward_id:
+            yield pending[0]
+            pending[0] = next(holdings, None)
+
     for ward in wards:
-        mine = []
-        while pending is not None and pending.ward_id == ward.pk:
-            mine.append(pending)
-            pending = next(holdings, None)
-        mine.sort(
-            key=lambda h: (kind_order.get(h.position.kind, 9), h.position.display_order, not h.is_primary)
-        )
+        mine = of_ward(ward.pk)
         workbook.write_sheet(
             wb, sheet_title=ward.name, title=f"DANH SÁCH CÁN BỘ, CÔNG CHỨC {_ward_label(ward).upper()}",
             subtitle=f"({ward.get_ward_class_display()}; số liệu ngày {day:%d/%m/%Y})", columns=ROSTER_COLUMNS,

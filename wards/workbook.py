@@ -10,6 +10,7 @@ number of rows; the response is served from a temporary file too. Text is always
 starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return never becomes a formula.
 """
 
+import copy
 import datetime as dt
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -123,12 +124,25 @@ def safe_value(value):
 def _cell(ws, value, *, font=_FONT, alignment=None, border=None, fill=None, number_format=None):
     value = safe_value(value)
     cell = WriteOnlyCell(ws, value)
+    quote = False
     if isinstance(value, str):
         # openpyxl would store "=…" as a live formula even here; force a text cell, and mark text that a
         # spreadsheet would re-read as a formula on edit with a quote prefix (shown as typed, kept as text).
         cell.data_type = "s"
-        if value.startswith(FORMULA_TRIGGERS):
-            cell.quotePrefix = True
+        quote = value.startswith(FORMULA_TRIGGERS)
+    if not number_format:
+        if isinstance(value, dt.datetime):
+            number_format = DATE_FORMAT + " hh:mm"
+        elif isinstance(value, dt.date):
+            number_format = DATE_FORMAT
+    # Setting a style attribute costs a hash of the style object; a sheet has only a handful of distinct
+    # combinations, so each is built once per workbook and copied onto the following cells.
+    key = (id(font), id(alignment), id(border), id(fill), number_format, quote)
+    cache = ws.parent.__dict__.setdefault("_portal_styles", {})
+    style = cache.get(key)
+    if style is not None:
+        cell._style = copy.copy(style)
+        return cell
     cell.font = font
     if alignment is not None:
         cell.alignment = alignment
@@ -138,10 +152,9 @@ def _cell(ws, value, *, font=_FONT, alignment=None, border=None, fill=None, numb
         cell.fill = fill
     if number_format:
         cell.number_format = number_format
-    elif isinstance(value, dt.datetime):
-        cell.number_format = DATE_FORMAT + " hh:mm"
-    elif isinstance(value, dt.date):
-        cell.number_format = DATE_FORMAT
+    if quote:
+        cell.quotePrefix = True
+    cache[key] = copy.copy(cell._style)
     return cell
 
 

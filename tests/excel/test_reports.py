@@ -106,10 +106,10 @@ def test_district_roster_has_a_summary_and_one_sheet_per_ward_in_structure_order
         ("I. CÁN BỘ", None, None),
         (1, "Chủ tịch HĐND phường", "Đào Văn Hội"),
         (2, "Chủ tịch UBND phường", "Nguyễn Văn Chủ1"),
-        ("II. CÔNG CHỨC", None, None),
-        (3, "Tư pháp – Hộ tịch", "Trần Thị Tư1"),
-        ("III. CÔNG AN CHÍNH QUY", None, None),
-        (4, "Trưởng Công an phường", "Vũ Văn Công"),
+        ("II. CÔNG AN CHÍNH QUY", None, None),
+        (3, "Trưởng Công an phường", "Vũ Văn Công"),
+        ("III. CÔNG CHỨC", None, None),
+        (4, "Tư pháp – Hộ tịch", "Trần Thị Tư1"),
     ]
     assert [r[10] for r in data_rows(ward1)] == ["Kiêm nhiệm", None, None, None]
 
