@@ -302,6 +302,12 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], int]:
                     f"Tệp có hơn {MAX_ROWS:,} dòng dữ liệu (giới hạn {MAX_ROWS:,}).".replace(",", ".")
                 )
         return out, header_row
+    except ImportRefused:
+        raise
+    except Exception:  # the sheets are parsed lazily, row by row: a broken or hostile XML shows up here
+        raise ImportRefused(
+            "Không đọc được tệp Excel (.xlsx): nội dung trang tính bị hỏng hoặc sai định dạng."
+        ) from None
     finally:
         wb.close()
 

@@ -484,3 +484,30 @@ def test_blank_formatted_rows_do_not_keep_the_reader_busy(wards, monkeypatch):
     buffer = io.BytesIO()
     wb.save(buffer)
     assert "quá nhiều dòng" in refused(buffer.getvalue())
+
+
+def test_xml_entity_expansion_is_refused(wards):
+    source = zipfile.ZipFile(io.BytesIO(xlsx([row()])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                lol = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+                head, sep, rest = content.partition(b"?>")
+                content = (head + sep + lol.encode() + rest) if sep else (lol.encode() + content)
+                content = content.replace(b"N001", b"&b;")
+            archive.writestr(item, content)
+    assert "Không đọc được tệp Excel" in refused(buffer.getvalue())
+
+
+def test_a_sheet_with_broken_xml_is_refused(wards):
+    source = zipfile.ZipFile(io.BytesIO(xlsx([row()])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content[: len(content) // 2]
+            archive.writestr(item, content)
+    assert "Không đọc được tệp Excel" in refused(buffer.getvalue())
