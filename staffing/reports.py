@@ -25,13 +25,6 @@ KIND_LABELS = {
     PositionKind.POLICE: "CÔNG AN CHÍNH QUY",
 }
 
-# Before the reform (Nghị định 34/2019/NĐ-CP; Hà Nội's split): per ward class, at most cán bộ / công chức / total.
-# Used unless the reform carries a "pre_reform_quota" parameter of the same shape.
-PRE_REFORM_QUOTA = {"I": (10, 13, 23), "II": (9, 12, 21), "III": (9, 10, 19)}
-PRE_REFORM_BASIS = (
-    "Nghị định 34/2019/NĐ-CP; quyết định giao số lượng cán bộ, công chức phường của UBND Thành phố Hà Nội"
-)
-
 
 def _ward_label(ward) -> str:
     return f"Phường {ward.name}"
@@ -333,7 +326,7 @@ def headcount_report_response():
     changes = plan.proposals_to_changes(proposals, current_codes=plan_check.current_codes(proposals, reform))
     eve = plan.eve_of(reform)
     result = services.check(plan=changes, law=law, as_of=eve)
-    quota = law.params["pre_reform_quota"].value if "pre_reform_quota" in law.params else PRE_REFORM_QUOTA
+    quota = law.value("pre_reform_quota")  # per ward class: [cán bộ, công chức, total]
     per_ward = law.value("headcount_per_ward")
     before = defaultdict(Counter)
     for h in result.roster.holdings:
@@ -365,6 +358,6 @@ def headcount_report_response():
         subtitle=f"(Trước: chức danh chính ngày {eve:%d/%m/%Y}; sau: dự kiến từ {reform.cutover_date:%d/%m/%Y} "
                  "theo kế hoạch sắp xếp)",
         columns=HEADCOUNT_COLUMNS, rows=rows, issuer=workbook.default_issuer(),
-        footnote=f"Định mức trước chuyển đổi: {PRE_REFORM_BASIS}. Sau chuyển đổi: {basis}".strip(),
+        footnote=f"Định mức trước chuyển đổi: {law.basis('pre_reform_quota')}. Sau chuyển đổi: {basis}".strip(),
     )  # fmt: skip
     return workbook.response(wb, workbook.filename("bien-che-truoc-sau-chuyen-doi"))
