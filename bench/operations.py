@@ -225,7 +225,8 @@ def op_import(ctx):
         imp.undo()
     return _ratio_result(
         "import", f"Import {imp.rows:,} roster rows (validate and write)", run, floor, imp.floor_what, "import",
-        rows=imp.rows, parse_seconds=imp.parse_seconds, written=imp.extra, queries={"import": run.queries},
+        rows=imp.rows, file="the roster template's columns, saved by a spreadsheet (with <dimension>)",
+        parse_seconds=imp.extra_parse, written=imp.extra, queries={"import": run.queries},
     )  # fmt: skip
 
 
