@@ -5,6 +5,7 @@ import datetime as dt
 import django_filters as filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from personnel.models import Education, Official, PoliticalTheory, PostHolding, Sex
 from wards.clock import today
@@ -21,27 +22,27 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 class OfficialFilter(filters.FilterSet):
     q = filters.CharFilter(
-        label="Tìm kiếm",
+        label=_("Search"),
         method="filter_q",
-        widget=forms.TextInput(attrs={"placeholder": "Tên hoặc mã cán bộ"}),
+        widget=forms.TextInput(attrs={"placeholder": _("Name or official code")}),
     )
     ward = filters.ModelChoiceFilter(
-        label="Phường", queryset=Ward.objects.none(), field_name="ward", to_field_name="slug"
+        label=_("Ward"), queryset=Ward.objects.none(), field_name="ward", to_field_name="slug"
     )
     position = filters.ModelChoiceFilter(
-        label="Chức danh", queryset=Position.objects.all(), method="filter_position", to_field_name="code"
+        label=_("Post"), queryset=Position.objects.all(), method="filter_position", to_field_name="code"
     )
-    kind = filters.ChoiceFilter(label="Loại", choices=PositionKind.choices, method="filter_kind")
-    sex = filters.ChoiceFilter(label="Giới tính", choices=Sex.choices)
+    kind = filters.ChoiceFilter(label=_("Kind"), choices=PositionKind.choices, method="filter_kind")
+    sex = filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
     # ChoiceFilter, not TypedChoiceFilter: only ChoiceFilter offers the blank "any" choice, without which
     # the browser preselects level 0 and every "Lọc" silently filtered on "Chưa qua đào tạo".
-    education = filters.ChoiceFilter(label="Trình độ chuyên môn", choices=Education.choices)
+    education = filters.ChoiceFilter(label=_("Professional education"), choices=Education.choices)
     education_below = filters.ChoiceFilter(
-        label="Trình độ dưới", choices=Education.choices, field_name="education", lookup_expr="lt"
+        label=_("Education below"), choices=Education.choices, field_name="education", lookup_expr="lt"
     )
-    political_theory = filters.ChoiceFilter(label="Lý luận chính trị", choices=PoliticalTheory.choices)
-    age_min = filters.NumberFilter(label="Tuổi từ", method="filter_age_min", min_value=0, max_value=120)
-    age_max = filters.NumberFilter(label="Tuổi đến", method="filter_age_max", min_value=0, max_value=120)
+    political_theory = filters.ChoiceFilter(label=_("Political theory"), choices=PoliticalTheory.choices)
+    age_min = filters.NumberFilter(label=_("Age from"), method="filter_age_min", min_value=0, max_value=120)
+    age_max = filters.NumberFilter(label=_("Age up to"), method="filter_age_max", min_value=0, max_value=120)
 
     class Meta:
         model = Official

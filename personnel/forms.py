@@ -5,6 +5,9 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from personnel.models import BirthPrecision, Official, PostHolding, RelationKind
 from wards.models import Position, Ward
@@ -12,12 +15,19 @@ from wards.models import Position, Ward
 DATE_HELP = "dd/mm/yyyy"
 
 
-def date_errors(label: str) -> dict:
+def _interpolate_lazy(message: str, params: dict):
+    """``gettext(message) % params``, translated when shown (``message`` is marked with gettext_noop)."""
+    return lazy(lambda: gettext(message) % params, str)()
+
+
+def date_errors(label) -> dict:
     """Error messages of a date field that name the field: "Ngày kết thúc 31/02/2021 …" rather than
     Django's anonymous "Nhập ngày hợp lệ"."""
     return {
-        "invalid": f"{label}: hãy nhập một ngày có thật, dạng dd/mm/yyyy.",
-        "required": f"{label} không được để trống.",
+        "invalid": _interpolate_lazy(
+            gettext_noop("%(label)s: enter a real date, as dd/mm/yyyy."), {"label": label}
+        ),
+        "required": _interpolate_lazy(gettext_noop("%(label)s is required."), {"label": label}),
     }
 
 
@@ -27,16 +37,19 @@ def parse_birth(value: str) -> tuple[dt.date, str]:
     if re.fullmatch(r"\d{4}", text):
         year = int(text)
         if year < 1:
-            raise ValidationError("Năm sinh không hợp lệ.")
+            raise ValidationError(gettext("Invalid year of birth."))
         return dt.date(year, 1, 1), BirthPrecision.YEAR
     match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
     if not match:
-        raise ValidationError(f"Ngày sinh “{text}” không đúng dạng dd/mm/yyyy (hoặc chỉ năm yyyy).")
+        raise ValidationError(
+            gettext("Date of birth “%(value)s” is not in the form dd/mm/yyyy (or just the year yyyy).")
+            % {"value": text}
+        )
     day, month, year = (int(g) for g in match.groups())
     try:
         return dt.date(year, month, day), BirthPrecision.DAY
     except ValueError:
-        raise ValidationError(f"Ngày sinh {text} không tồn tại.") from None
+        raise ValidationError(gettext("Date of birth %(value)s does not exist.") % {"value": text}) from None
 
 
 class DateInput(forms.DateInput):
@@ -48,9 +61,9 @@ class DateInput(forms.DateInput):
 
 class OfficialForm(forms.ModelForm):
     birth = forms.CharField(
-        label="Ngày sinh",
-        help_text="dd/mm/yyyy, hoặc chỉ năm sinh yyyy nếu hồ sơ chỉ ghi năm",
-        error_messages={"required": "Ngày sinh không được để trống."},
+        label=_("Date of birth"),
+        help_text=_("dd/mm/yyyy, or only the year of birth yyyy if the record gives only the year"),
+        error_messages={"required": _("Date of birth is required.")},
     )
 
     class Meta:
@@ -65,8 +78,8 @@ class OfficialForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
-            "recruitment_date": date_errors("Ngày tuyển dụng"),
-            "party_date": date_errors("Ngày vào Đảng"),
+            "recruitment_date": date_errors(_("Recruitment date")),
+            "party_date": date_errors(_("Party admission date")),
         }
 
     field_order = ["code", "full_name", "sex", "birth"]
@@ -77,7 +90,7 @@ class OfficialForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["ward"].queryset = Ward.objects.visible_to(user)
         self.fields["ward"].to_field_name = "slug"
-        self.fields["ward"].help_text = "Phường nơi cán bộ đang công tác (theo chức danh chính)."
+        self.fields["ward"].help_text = gettext("The ward where the official works (by their primary post).")
         if self.instance.pk and not self.is_bound:
             self.initial["birth"] = self.instance.birth_display
             self.initial["ward"] = self.instance.ward.slug
@@ -104,7 +117,7 @@ class HoldingForm(forms.ModelForm):
         model = PostHolding
         fields = ["ward", "position", "is_primary", "start_date", "end_date", "decision_number"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
-        error_messages = {"start_date": date_errors("Ngày bắt đầu"), "end_date": date_errors("Ngày kết thúc")}
+        error_messages = {"start_date": date_errors(_("Start date")), "end_date": date_errors(_("End date"))}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,14 +130,14 @@ class HoldingForm(forms.ModelForm):
 
 class HoldingEndForm(forms.Form):
     end_date = forms.DateField(
-        label="Ngày kết thúc", widget=DateInput(), error_messages=date_errors("Ngày kết thúc")
+        label=_("End date"), widget=DateInput(), error_messages=date_errors(_("End date"))
     )
-    decision_number = forms.CharField(label="Số quyết định", required=False, max_length=60)
+    decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=60)
 
 
 class RelationForm(forms.Form):
-    relative = forms.CharField(label="Mã cán bộ của người thân", max_length=20)
-    kind = forms.ChoiceField(label="Người đó là … của cán bộ này", choices=RelationKind.choices)
+    relative = forms.CharField(label=_("Official code of the relative"), max_length=20)
+    kind = forms.ChoiceField(label=_("That person is … of this official"), choices=RelationKind.choices)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,5 +147,5 @@ class RelationForm(forms.Form):
         code = self.cleaned_data["relative"].strip()
         relative = Official.objects.visible_to(self.user).filter(code=code).first()
         if relative is None:
-            raise ValidationError(f"Không có cán bộ mang mã {code}.")
+            raise ValidationError(gettext("No official has the code %(code)s.") % {"code": code})
         return relative

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
@@ -96,7 +97,7 @@ def _history(official):
     entries = []
     records = list(official.history.select_related("history_user", "ward").order_by("history_date"))
     for prev, rec in zip([None, *records[:-1]], records, strict=True):
-        entries.append(_entry(rec, prev, "Hồ sơ"))
+        entries.append(_entry(rec, prev, _("Record")))
     holding_records = (
         PostHolding.history.filter(official_id=official.pk)
         .select_related("history_user", "position", "ward")
@@ -104,14 +105,16 @@ def _history(official):
     )
     last_by_id = {}
     for rec in holding_records:
-        entries.append(_entry(rec, last_by_id.get(rec.id), f"Chức danh {rec.position.title}"))
+        entries.append(
+            _entry(rec, last_by_id.get(rec.id), _("Post %(title)s") % {"title": rec.position.title})
+        )
         last_by_id[rec.id] = rec
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries
 
 
 def _entry(rec, prev, subject):
-    kinds = {"+": "Tạo", "~": "Sửa", "-": "Xóa"}
+    kinds = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
     changes = []
     if prev is not None and rec.history_type == "~":
         # The version counter is bookkeeping, not a change a reader cares about; foreign keys and
@@ -123,7 +126,7 @@ def _entry(rec, prev, subject):
             changes.append(f"{field.verbose_name}: {old} → {new}")
     return {
         "when": rec.history_date,
-        "who": rec.history_user.get_username() if rec.history_user else "hệ thống",
+        "who": rec.history_user.get_username() if rec.history_user else _("system"),
         "what": f"{kinds.get(rec.history_type, rec.history_type)} — {subject}",
         "changes": changes,
     }
@@ -137,9 +140,9 @@ def _show(value, field=None):
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
     if value is True:
-        return "Có"
+        return _("Yes")
     if value is False:
-        return "Không"
+        return _("No")
     return str(value)
 
 
@@ -152,9 +155,9 @@ def official_create(request):
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, f"Đã thêm cán bộ {official.full_name}.")
+            messages.success(request, _("Added official %(name)s.") % {"name": official.full_name})
             return redirect(official)
-    return render(request, "personnel/form_page.html", {"form": form, "title": "Thêm cán bộ, công chức"})
+    return render(request, "personnel/form_page.html", {"form": form, "title": _("Add an official")})
 
 
 def official_edit(request, code):
@@ -174,12 +177,16 @@ def official_edit(request, code):
         except services.StaleVersion as stale:
             form.add_error(None, str(stale))
         else:
-            messages.success(request, "Đã lưu thay đổi.")
+            messages.success(request, _("Changes saved."))
             return redirect(official)
     return render(
         request,
         "personnel/form_page.html",
-        {"form": form, "official": official, "title": f"Sửa hồ sơ {official.full_name}"},
+        {
+            "form": form,
+            "official": official,
+            "title": _("Edit the record of %(name)s") % {"name": official.full_name},
+        },
     )
 
 
@@ -195,12 +202,12 @@ def holding_add(request, code):
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, "Đã thêm chức danh.")
+            messages.success(request, _("Post added."))
             return redirect(official)
     return render(
         request,
         "personnel/form_page.html",
-        {"form": form, "official": official, "title": "Thêm chức danh"},
+        {"form": form, "official": official, "title": _("Add a post")},
     )
 
 
@@ -216,12 +223,12 @@ def holding_end(request, pk):
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, f"Đã kết thúc chức danh {holding.position.title}.")
+            messages.success(request, _("Ended the post %(title)s.") % {"title": holding.position.title})
             return redirect(holding.official)
     return render(
         request,
         "personnel/form_page.html",
-        {"form": form, "holding": holding, "official": holding.official, "title": "Kết thúc chức danh"},
+        {"form": form, "holding": holding, "official": holding.official, "title": _("End a post")},
     )
 
 
@@ -235,12 +242,12 @@ def relation_add(request, code):
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, "Đã thêm quan hệ gia đình.")
+            messages.success(request, _("Family relation added."))
             return redirect(official)
     return render(
         request,
         "personnel/form_page.html",
-        {"form": form, "official": official, "title": "Thêm người thân"},
+        {"form": form, "official": official, "title": _("Add a relative")},
     )
 
 
@@ -250,5 +257,5 @@ def relation_delete(request, pk):
     relation = get_visible_or_404(FamilyRelation.objects.select_related("official"), request.user, pk=pk)
     back = relation.official
     services.relation_delete(actor=request.user, relation=relation)
-    messages.success(request, "Đã xóa quan hệ gia đình.")
+    messages.success(request, _("Family relation deleted."))
     return redirect(back)

@@ -6,6 +6,7 @@ ward and writes only its reviews; an administrator may do everything. Superusers
 """
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 INTERIOR = "noi_vu"
 CHAIR = "chu_tich_phuong"
@@ -67,7 +68,7 @@ def require(user, action: str, ward_id: int | None = None) -> None:
     from django.core.exceptions import PermissionDenied
 
     if not can(user, action, ward_id):
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def get_visible_or_404(queryset, user, **lookup):
@@ -75,4 +76,4 @@ def get_visible_or_404(queryset, user, **lookup):
     try:
         return queryset.visible_to(user).get(**lookup)
     except queryset.model.DoesNotExist as exc:
-        raise Http404("Không tìm thấy.") from exc
+        raise Http404(_("Not found.")) from exc

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from rest_framework.authtoken.models import Token
 
@@ -39,13 +40,13 @@ def profile(request):
         if what == "create":
             new_key = _issue(user)
         elif what == "revoke":
-            notice = "Đã thu hồi mã truy cập API." if _revoke(user) else "Bạn chưa có mã truy cập API."
+            notice = _("API token revoked.") if _revoke(user) else _("You have no API token.")
     token = Token.objects.filter(user=user).first()
     return render(
         request,
         "wards/profile.html",
         {
-            "title": "Tài khoản",
+            "title": _("Account"),
             "token": token,
             "token_prefix": token.key[:PREFIX_LEN] if token else "",
             "new_key": new_key,
@@ -59,7 +60,7 @@ def profile(request):
 def tokens(request):
     """Administrators: every user's token state; issue (or re-issue) or revoke anyone's token."""
     if access.role_of(request.user) != access.ADMIN:
-        raise PermissionDenied("Chỉ Quản trị được cấp mã truy cập cho người dùng khác.")
+        raise PermissionDenied(_("Only an administrator may issue API tokens to other users."))
     users = get_user_model().objects.select_related("profile__ward", "auth_token").order_by("username")
     issued = None
     notice = None
@@ -71,9 +72,9 @@ def tokens(request):
             issued = {"user": target, "key": _issue(target)}
         elif what == "revoke":
             notice = (
-                f"Đã thu hồi mã truy cập của {target.username}."
+                _("Revoked the API token of %(user)s.") % {"user": target.username}
                 if _revoke(target)
-                else f"{target.username} chưa có mã truy cập."
+                else _("%(user)s has no API token.") % {"user": target.username}
             )
     rows = []
     for u in users:
@@ -83,5 +84,5 @@ def tokens(request):
     return render(
         request,
         "wards/token_admin.html",
-        {"title": "Mã truy cập API", "rows": rows, "issued": issued, "notice": notice},
+        {"title": _("API tokens"), "rows": rows, "issued": issued, "notice": notice},
     )
