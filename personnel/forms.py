@@ -15,7 +15,7 @@ from wards.models import Position, Ward
 DATE_HELP = "dd/mm/yyyy"
 
 
-def _interpolate_lazy(message: str, params: dict):
+def interpolate_lazy(message: str, params: dict):
     """``gettext(message) % params``, translated when shown (``message`` is marked with gettext_noop)."""
     return lazy(lambda: gettext(message) % params, str)()
 
@@ -24,10 +24,10 @@ def date_errors(label) -> dict:
     """Error messages of a date field that name the field: "Ngày kết thúc 31/02/2021 …" rather than
     Django's anonymous "Nhập ngày hợp lệ"."""
     return {
-        "invalid": _interpolate_lazy(
+        "invalid": interpolate_lazy(
             gettext_noop("%(label)s: enter a real date, as dd/mm/yyyy."), {"label": label}
         ),
-        "required": _interpolate_lazy(gettext_noop("%(label)s is required."), {"label": label}),
+        "required": interpolate_lazy(gettext_noop("%(label)s is required."), {"label": label}),
     }
 
 

@@ -16,9 +16,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from personnel import roster_io
+from personnel.forms import interpolate_lazy
 from wards import access
 
 SESSION_KEY = "roster_import"
@@ -54,11 +57,15 @@ def _path(token: str) -> Path | None:
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Tệp danh sách (.xlsx)",
-        help_text=f"Tối đa {roster_io.MAX_BYTES // 1024 // 1024} MB và {roster_io.MAX_ROWS:,} dòng.".replace(
-            ",", "."
+        label=gettext_lazy("Roster file (.xlsx)"),
+        help_text=interpolate_lazy(
+            gettext_noop("At most %(mb)s MB and %(rows)s rows."),
+            {"mb": roster_io.MAX_BYTES // 1024 // 1024, "rows": f"{roster_io.MAX_ROWS:,}".replace(",", ".")},
         ),
-        error_messages={"required": "Hãy chọn tệp .xlsx.", "empty": "Tệp rỗng."},
+        error_messages={
+            "required": gettext_lazy("Choose an .xlsx file."),
+            "empty": gettext_lazy("The file is empty."),
+        },
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
 
@@ -76,7 +83,11 @@ def import_upload(request):
         try:
             if upload.size > roster_io.MAX_BYTES:
                 raise roster_io.ImportRefused(
-                    f"Tệp lớn {upload.size / 1024 / 1024:.1f} MB, vượt giới hạn {roster_io.MAX_BYTES // 1024 // 1024} MB."
+                    _("The file is %(size)s MB, over the limit of %(limit)s MB.")
+                    % {
+                        "size": f"{upload.size / 1024 / 1024:.1f}",
+                        "limit": roster_io.MAX_BYTES // 1024 // 1024,
+                    }
                 )
             data = upload.read()
             preview = roster_io.build_preview(data)
@@ -86,7 +97,9 @@ def import_upload(request):
             token = _store(data)
             request.session[SESSION_KEY] = {"token": token, "name": upload.name}
             return _render_preview(request, preview, token, upload.name)
-    return render(request, "personnel/import_upload.html", {"form": form, "title": "Nhập danh sách từ Excel"})
+    return render(
+        request, "personnel/import_upload.html", {"form": form, "title": _("Import the roster from Excel")}
+    )
 
 
 @require_POST
@@ -97,25 +110,28 @@ def import_confirm(request):
     path = _path(token) if stored.get("token") == token else None
     if path is None:
         messages.error(
-            request, "Phiên nhập đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại. Chưa có gì được ghi."
+            request,
+            _("The import session has expired or is invalid; upload the file again. Nothing was written."),
         )
         return redirect("personnel:import")
     try:
         preview, result = roster_io.import_roster(path.read_bytes(), actor=request.user)
     except (roster_io.ImportRefused, ValidationError) as error:
         text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        messages.error(request, f"Không nhập được, chưa có gì được ghi: {text}")
+        messages.error(request, _("Import failed, nothing was written: %(errors)s") % {"errors": text})
         return redirect("personnel:import")
     if result is None:
         # The roster changed since the preview and some rows no longer hold: show the new preview.
-        messages.error(request, "Dữ liệu đã thay đổi từ lúc xem trước; tệp nay có lỗi. Chưa có gì được ghi.")
+        messages.error(
+            request, _("The data changed since the preview; the file now has errors. Nothing was written.")
+        )
         return _render_preview(request, preview, token, stored.get("name", ""))
     path.unlink(missing_ok=True)
     request.session.pop(SESSION_KEY, None)
     messages.success(
         request,
-        f"Đã nhập danh sách: thêm {result['created']} cán bộ, cập nhật {result['updated']} cán bộ, "
-        f"{preview.unchanged} dòng không đổi.",
+        _("Roster imported: %(created)s officials added, %(updated)s updated, %(unchanged)s rows unchanged.")
+        % {"created": result["created"], "updated": result["updated"], "unchanged": preview.unchanged},
     )
     return redirect("personnel:list")
 
@@ -125,7 +141,7 @@ def _render_preview(request, preview, token, name):
         request,
         "personnel/import_preview.html",
         {
-            "title": "Xem trước dữ liệu nhập",
+            "title": _("Import preview"),
             "preview": preview,
             "token": token,
             "file_name": name,

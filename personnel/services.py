@@ -9,6 +9,7 @@ from dataclasses import field as dc_field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from personnel.models import BirthPrecision, FamilyRelation, Official, PostHolding
 from wards import clock
@@ -32,7 +33,8 @@ class StaleVersion(Exception):
 
     def __init__(self, current_version: int):
         super().__init__(
-            f"Bản ghi đã được người khác sửa (phiên bản hiện tại {current_version}); hãy tải lại."
+            _("The record was changed by someone else (current version %(version)s); reload it.")
+            % {"version": current_version}
         )
         self.current_version = current_version
 
@@ -54,34 +56,50 @@ def validate_official_fields(fields: dict, *, today: dt.date | None = None) -> N
     errors = {}
     name = (fields.get("full_name") or "").strip()
     if not name:
-        errors["full_name"] = "Họ và tên không được để trống."
+        errors["full_name"] = _("Full name is required.")
     code = (fields.get("code") or "").strip()
     if not code:
-        errors["code"] = "Mã cán bộ không được để trống."
+        errors["code"] = _("Official code is required.")
     elif not _CODE_RE.fullmatch(code):
         # The code is part of the official's URL (/can-bo/<code>/): a "/" or a space would break the link.
-        errors["code"] = f"Mã cán bộ “{code}” chỉ được gồm chữ không dấu, chữ số và các dấu - _ ."
+        errors["code"] = _(
+            "Official code “%(code)s” may contain only unaccented letters, digits and the signs - _ ."
+        ) % {"code": code}
     elif code.lower() in _RESERVED_CODES:
-        errors["code"] = f"Mã cán bộ “{code}” trùng với địa chỉ một trang của cổng; hãy chọn mã khác."
+        errors["code"] = _(
+            "Official code “%(code)s” is the address of a page of the portal; choose another code."
+        ) % {"code": code}
     born = fields.get("birth_date")
     if born is None:
-        errors["birth_date"] = "Ngày sinh không được để trống."
+        errors["birth_date"] = _("Date of birth is required.")
     elif born > today:
-        errors["birth_date"] = f"Ngày sinh {born:%d/%m/%Y} ở tương lai."
+        errors["birth_date"] = _("Date of birth %(date)s is in the future.") % {"date": f"{born:%d/%m/%Y}"}
     elif born.year < MIN_BIRTH_YEAR:
-        errors["birth_date"] = f"Ngày sinh {born:%d/%m/%Y} không hợp lệ (trước năm {MIN_BIRTH_YEAR})."
+        errors["birth_date"] = _("Date of birth %(date)s is invalid (before %(year)s).") % {
+            "date": f"{born:%d/%m/%Y}",
+            "year": MIN_BIRTH_YEAR,
+        }
     elif _age_on(born, today) < MIN_AGE:
-        errors["birth_date"] = f"Cán bộ, công chức phải đủ {MIN_AGE} tuổi (ngày sinh {born:%d/%m/%Y})."
+        errors["birth_date"] = _(
+            "An official must be at least %(age)s years old (date of birth %(date)s)."
+        ) % {
+            "age": MIN_AGE,
+            "date": f"{born:%d/%m/%Y}",
+        }
     recruited = fields.get("recruitment_date")
     if recruited and born and recruited < born:
-        errors["recruitment_date"] = "Ngày tuyển dụng không được trước ngày sinh."
+        errors["recruitment_date"] = _("Recruitment date cannot be before the date of birth.")
     elif recruited and recruited > today:
-        errors["recruitment_date"] = f"Ngày tuyển dụng {recruited:%d/%m/%Y} ở tương lai."
+        errors["recruitment_date"] = _("Recruitment date %(date)s is in the future.") % {
+            "date": f"{recruited:%d/%m/%Y}"
+        }
     party = fields.get("party_date")
     if party and born and party < born:
-        errors["party_date"] = "Ngày vào Đảng không được trước ngày sinh."
+        errors["party_date"] = _("Party admission date cannot be before the date of birth.")
     elif party and party > today:
-        errors["party_date"] = f"Ngày vào Đảng {party:%d/%m/%Y} ở tương lai."
+        errors["party_date"] = _("Party admission date %(date)s is in the future.") % {
+            "date": f"{party:%d/%m/%Y}"
+        }
     if errors:
         raise ValidationError(errors)
 
@@ -108,7 +126,9 @@ def official_create(*, actor, **fields) -> Official:
     fields = _normalise(fields)
     validate_official_fields(fields)
     if Official.objects.filter(code=fields["code"]).exists():
-        raise ValidationError({"code": f"Mã cán bộ {fields['code']} đã tồn tại."})
+        raise ValidationError(
+            {"code": _("Official code %(code)s already exists.") % {"code": fields["code"]}}
+        )
     official = Official(**fields)
     set_search_keys(official)
     official._history_user = actor
@@ -128,7 +148,9 @@ def official_update(*, official: Official, actor, expected_version: int | None =
     merged.update({k: v for k, v in fields.items() if k != "ward"})
     validate_official_fields(merged)
     if "code" in fields and Official.objects.filter(code=fields["code"]).exclude(pk=official.pk).exists():
-        raise ValidationError({"code": f"Mã cán bộ {fields['code']} đã tồn tại."})
+        raise ValidationError(
+            {"code": _("Official code %(code)s already exists.") % {"code": fields["code"]}}
+        )
     with transaction.atomic():
         locked = Official.objects.select_for_update().get(pk=official.pk)
         if expected_version is not None and locked.version != expected_version:
@@ -152,9 +174,10 @@ def validate_holding(holding: PostHolding) -> None:
     """Dates in order and at most one primary post at a time for the official."""
     errors = {}
     if holding.end_date and holding.start_date and holding.end_date < holding.start_date:
-        errors["end_date"] = (
-            f"Ngày kết thúc {holding.end_date:%d/%m/%Y} trước ngày bắt đầu {holding.start_date:%d/%m/%Y}."
-        )
+        errors["end_date"] = _("End date %(end)s is before start date %(start)s.") % {
+            "end": f"{holding.end_date:%d/%m/%Y}",
+            "start": f"{holding.start_date:%d/%m/%Y}",
+        }
     if holding.is_primary and holding.start_date and not errors:
         others = PostHolding.objects.filter(official_id=holding.official_id, is_primary=True)
         if holding.pk:
@@ -162,15 +185,15 @@ def validate_holding(holding: PostHolding) -> None:
         others = others.filter(Q(end_date__isnull=True) | Q(end_date__gte=holding.start_date))
         for other in others.select_related("position"):
             if _overlaps(holding.start_date, holding.end_date, other.start_date, other.end_date):
-                until = f"{other.end_date:%d/%m/%Y}" if other.end_date else "nay"
-                errors["is_primary"] = (
-                    f"Trùng thời gian với chức danh chính {other.position.title} "
-                    f"({other.start_date:%d/%m/%Y} – {until}); một người chỉ giữ một chức danh chính tại một thời điểm."
-                )
+                until = f"{other.end_date:%d/%m/%Y}" if other.end_date else _("present")
+                errors["is_primary"] = _(
+                    "Overlaps the primary post %(title)s (%(start)s – %(until)s); "
+                    "a person holds only one primary post at a time."
+                ) % {"title": other.position.title, "start": f"{other.start_date:%d/%m/%Y}", "until": until}
                 break
     if holding.official_id and holding.official.birth_date and holding.start_date:
         if holding.start_date < holding.official.birth_date:
-            errors["start_date"] = "Ngày bắt đầu không được trước ngày sinh."
+            errors["start_date"] = _("Start date cannot be before the date of birth.")
     if errors:
         raise ValidationError(errors)
 
@@ -199,7 +222,9 @@ def holding_end(
     *, actor, holding: PostHolding, end_date: dt.date, decision_number: str | None = None
 ) -> PostHolding:
     if holding.end_date is not None:
-        raise ValidationError({"end_date": f"Chức danh đã kết thúc ngày {holding.end_date:%d/%m/%Y}."})
+        raise ValidationError(
+            {"end_date": _("The post already ended on %(date)s.") % {"date": f"{holding.end_date:%d/%m/%Y}"}}
+        )
     holding.end_date = end_date
     if decision_number:
         holding.decision_number = decision_number.strip()
@@ -212,14 +237,17 @@ def holding_end(
 
 def relation_create(*, actor, official: Official, relative: Official, kind: str) -> FamilyRelation:
     if official.pk == relative.pk:
-        raise ValidationError({"relative": "Một người không thể là người thân của chính mình."})
+        raise ValidationError({"relative": _("A person cannot be their own relative.")})
     if (
         FamilyRelation.objects.involving(official.pk)
         .filter(Q(official=relative) | Q(relative=relative))
         .exists()
     ):
         raise ValidationError(
-            {"relative": f"Quan hệ giữa {official.full_name} và {relative.full_name} đã có."}
+            {
+                "relative": _("The relation between %(official)s and %(relative)s already exists.")
+                % {"official": official.full_name, "relative": relative.full_name}
+            }
         )
     relation = FamilyRelation(official=official, relative=relative, kind=kind)
     relation.full_clean()
@@ -298,7 +326,11 @@ def roster_import_apply(*, actor, creates: list[RosterCreate], updates: list[Ros
         for pk, code, version in locked.values_list("pk", "code", "version"):
             if version != read_versions[pk]:
                 raise ValidationError(
-                    f"Hồ sơ {code} đã được người khác sửa sau khi kiểm tra tệp; hãy tải tệp lên lại."
+                    _(
+                        "The record %(code)s was changed by someone else after the file was checked; "
+                        "upload the file again."
+                    )
+                    % {"code": code}
                 )
         created = bulk_create_with_history(
             new_officials, Official, batch_size=IMPORT_BATCH, default_user=actor
@@ -319,9 +351,15 @@ def roster_import_apply(*, actor, creates: list[RosterCreate], updates: list[Ros
         for holding in edited.values():
             if holding.end_date and holding.end_date < holding.start_date:
                 raise ValidationError(
-                    {"end_date": f"Ngày kết thúc {holding.end_date:%d/%m/%Y} trước ngày bắt đầu "
-                                 f"{holding.start_date:%d/%m/%Y} ({holding.official.code})."}
-                )  # fmt: skip
+                    {
+                        "end_date": _("End date %(end)s is before start date %(start)s (%(code)s).")
+                        % {
+                            "end": f"{holding.end_date:%d/%m/%Y}",
+                            "start": f"{holding.start_date:%d/%m/%Y}",
+                            "code": holding.official.code,
+                        }
+                    }
+                )
         if edited:
             bulk_update_with_history(
                 list(edited.values()), PostHolding, ["start_date", "end_date"], batch_size=IMPORT_BATCH,
