@@ -71,6 +71,8 @@ class Run:
 class Latency:
     samples_ms: list[float] = field(default_factory=list)
     queries: int | None = None
+    sql_ms: float | None = None  # time in the database during one request
+    slowest_sql_ms: float | None = None
 
     @property
     def median(self) -> float:
@@ -175,8 +177,14 @@ def latency(client, url: str, n: int, *, warmup: int = 2, expect: int = 200) -> 
 
 
 def query_count(client, url: str) -> int:
+    return query_profile(client, url)[0]
+
+
+def query_profile(client, url: str) -> tuple[int, float, float]:
+    """(queries, milliseconds spent in them, the slowest one's milliseconds) of one GET of ``url``."""
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     if response.status_code != 200:
         raise RuntimeError(f"GET {url} → {response.status_code}")
-    return len(ctx.captured_queries)
+    times = [float(q["time"]) * 1000 for q in ctx.captured_queries]
+    return len(times), round(sum(times), 1), round(max(times, default=0.0), 1)

@@ -71,7 +71,7 @@ def paired_latency(
             bucket.samples_ms.append((time.perf_counter() - t0) * 1000)
             if r.status_code != 200:
                 raise RuntimeError(f"GET {u} → {r.status_code}")
-    page.queries = measure.query_count(client, url)
+    page.queries, page.sql_ms, page.slowest_sql_ms = measure.query_profile(client, url)
     floor.queries = measure.query_count(client, floor_url)
     return page, floor
 
@@ -112,7 +112,7 @@ def _latency_op(name, label, url, ctx, target_key, *, requests=None, warmup=2):
         ratio_of="p95 / trivial p95",
         target=target["text"] if target else "—",
         met=(ratio <= target["ratio"]) if target else None,
-        queries={"all_wards": page.queries},
+        queries={"all_wards": page.queries, "sql_ms": page.sql_ms, "slowest_sql_ms": page.slowest_sql_ms},
         _probe=probe,
     )
 
