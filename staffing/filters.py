@@ -13,19 +13,21 @@ in the ward), ``official`` (official code).
 """
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from staffing import rules
 
-ALL = [("", "Tất cả")]
+ALL = [("", gettext_lazy("All"))]
 
 
 class FindingFilter(forms.Form):
-    code = forms.ChoiceField(label="Mã phát hiện", required=False)
-    severity = forms.ChoiceField(label="Mức độ", required=False)
-    level = forms.ChoiceField(label="Cấp", required=False)
-    ward = forms.ChoiceField(label="Phường", required=False)
-    position = forms.ChoiceField(label="Chức danh", required=False)
-    official = forms.CharField(label="Mã cán bộ", required=False, max_length=20)
+    code = forms.ChoiceField(label=gettext_lazy("Finding code"), required=False)
+    severity = forms.ChoiceField(label=gettext_lazy("Severity"), required=False)
+    level = forms.ChoiceField(label=gettext_lazy("Level"), required=False)
+    ward = forms.ChoiceField(label=gettext_lazy("Ward"), required=False)
+    position = forms.ChoiceField(label=gettext_lazy("Post"), required=False)
+    official = forms.CharField(label=gettext_lazy("Official code"), required=False, max_length=20)
 
     PARAMS = ("code", "severity", "level", "ward", "position", "official")
 
@@ -41,9 +43,10 @@ class FindingFilter(forms.Form):
         posts = sorted(result.law.posts.values(), key=lambda p: p.display_order)
         self.fields["position"].choices = ALL + [(p.code, p.title) for p in posts]
         for name in ("code", "severity", "level", "ward", "position"):
-            self.fields[name].error_messages["invalid_choice"] = (
-                f"Tham số {name}: “%(value)s” không phải là lựa chọn hợp lệ."
-            )
+            # %%(value)s survives the name substitution; Django fills it with the rejected value.
+            self.fields[name].error_messages["invalid_choice"] = _(
+                "Parameter %(name)s: “%%(value)s” is not a valid choice."
+            ) % {"name": name}
 
     def values(self) -> dict:
         """The valid, non-empty parameters."""

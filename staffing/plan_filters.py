@@ -3,28 +3,29 @@
 import django_filters as filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from staffing.models import Outcome, Proposal, ProposalStatus, Verdict
 from wards.models import Ward
 from wards.text import fold
 
 NOT_REVIEWED = "none"
-VERDICT_CHOICES = [*Verdict.choices, (NOT_REVIEWED, "Chưa có ý kiến")]
+VERDICT_CHOICES = [*Verdict.choices, (NOT_REVIEWED, _("No opinion yet"))]
 
 
 class ProposalFilter(filters.FilterSet):
     q = filters.CharFilter(
-        label="Tìm kiếm",
+        label=_("Search"),
         method="filter_q",
-        widget=forms.TextInput(attrs={"placeholder": "Tên hoặc mã cán bộ"}),
+        widget=forms.TextInput(attrs={"placeholder": _("Name or official code")}),
     )
     ward = filters.ModelChoiceFilter(
-        label="Phường", queryset=Ward.objects.none(), field_name="ward", to_field_name="slug"
+        label=_("Ward"), queryset=Ward.objects.none(), field_name="ward", to_field_name="slug"
     )
-    outcome = filters.ChoiceFilter(label="Phương án", choices=Outcome.choices)
-    status = filters.ChoiceFilter(label="Trạng thái", choices=ProposalStatus.choices)
+    outcome = filters.ChoiceFilter(label=_("Outcome"), choices=Outcome.choices)
+    status = filters.ChoiceFilter(label=_("Status"), choices=ProposalStatus.choices)
     verdict = filters.ChoiceFilter(
-        label="Ý kiến của Chủ tịch phường", choices=VERDICT_CHOICES, method="filter_verdict"
+        label=_("Opinion of the ward chair"), choices=VERDICT_CHOICES, method="filter_verdict"
     )
 
     class Meta:

@@ -2,30 +2,33 @@
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from staffing import reports
 from wards import access
 
 REPORTS = [
-    ("bao_cao:roster", "Danh sách cán bộ, công chức các phường",
-     "Trang tổng hợp theo phường và mỗi phường một trang, chức danh theo thứ tự cơ cấu."),
-    ("bao_cao:findings", "Kết quả rà soát theo Nghị định 32/2021/NĐ-CP",
-     "Tổng hợp số phát hiện theo phường và mức độ; chi tiết từng phát hiện theo phường, kèm căn cứ."),
-    ("bao_cao:plan", "Danh sách dự kiến sắp xếp, bố trí cán bộ, công chức phường",
-     "Phương án của từng cán bộ theo phường: chức danh hiện tại, phương án, nơi bố trí, ý kiến Chủ tịch phường."),
-    ("bao_cao:headcount", "Số lượng cán bộ, công chức so với định mức trước và sau chuyển đổi",
-     "Trước: cán bộ, công chức theo định mức loại phường; sau: công chức tính biên chế so với bình quân 15 người/phường."),
+    ("bao_cao:roster", gettext_lazy("Roster of officials of the wards"),
+     gettext_lazy("A summary sheet by ward and one sheet per ward, posts in structure order.")),
+    ("bao_cao:findings", gettext_lazy("Review results under Decree 32/2021/NĐ-CP"),
+     gettext_lazy("Number of findings by ward and severity; every finding by ward, with its legal basis.")),
+    ("bao_cao:plan", gettext_lazy("Planned arrangement and placement of ward officials"),
+     gettext_lazy("Each official's outcome by ward: current post, outcome, placement, the ward chair's opinion.")),
+    ("bao_cao:headcount", gettext_lazy("Headcount of officials against the quota before and after the cutover"),
+     gettext_lazy("Before: officials against the quota of the ward class; after: established civil servants "
+                  "against the average of 15 per ward.")),
 ]  # fmt: skip
 
 
 def _require(user):
     if not access.can(user, "view_district"):
-        raise PermissionDenied("Báo cáo dành cho Phòng Nội vụ và Quản trị.")
+        raise PermissionDenied(_("Reports are for the Interior Office and administrators."))
 
 
 def index(request):
     _require(request.user)
-    return render(request, "staffing/reports.html", {"title": "Báo cáo", "reports": REPORTS})
+    return render(request, "staffing/reports.html", {"title": _("Reports"), "reports": REPORTS})
 
 
 def roster(request):

@@ -9,6 +9,8 @@ from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from personnel.models import Sex
 from personnel.views import official_context
@@ -198,18 +200,18 @@ def dashboard(request):
 
 
 class RetirementForm(forms.Form):
-    sex = forms.ChoiceField(label="Giới tính", choices=Sex.choices)
+    sex = forms.ChoiceField(label=gettext_lazy("Sex"), choices=Sex.choices)
     born = forms.CharField(
-        label="Ngày sinh hoặc năm sinh",
+        label=gettext_lazy("Date or year of birth"),
         max_length=20,
-        help_text="dd/mm/yyyy, ví dụ 05/03/1965; hoặc chỉ năm sinh, ví dụ 1965.",
-        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy hoặc yyyy"}),
+        help_text=gettext_lazy("dd/mm/yyyy, e.g. 05/03/1965; or only the year of birth, e.g. 1965."),
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("dd/mm/yyyy or yyyy")}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sex"].error_messages["invalid_choice"] = (
-            "Giới tính “%(value)s” không hợp lệ: chỉ chọn Nam hoặc Nữ."
+        self.fields["sex"].error_messages["invalid_choice"] = _(
+            "Sex “%(value)s” is invalid: choose male (Nam) or female (Nữ)."
         )
 
     def clean_born(self):
@@ -231,5 +233,5 @@ def retirement_page(request):
         answer = retirement(data["sex"], data["born"], retirement_roadmap())
         answer = {"result": answer, "born": data["born"], "year_only": form.year_only}
     return render(
-        request, "staffing/retirement.html", {"form": form, "answer": answer, "title": "Tuổi nghỉ hưu"}
+        request, "staffing/retirement.html", {"form": form, "answer": answer, "title": _("Retirement age")}
     )
