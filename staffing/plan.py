@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from personnel.models import Official, PostHolding
 from personnel.services import StaleVersion, holding_open
@@ -69,7 +70,7 @@ class CutoverRefused(Exception):
     """The cutover cannot run; ``reasons`` lists why, in Vietnamese."""
 
     def __init__(self, reasons: list[str]):
-        super().__init__("Không thể thực hiện chuyển đổi: " + "; ".join(reasons[:5]))
+        super().__init__(_("The cutover cannot run: %(reasons)s") % {"reasons": "; ".join(reasons[:5])})
         self.reasons = reasons
 
 
@@ -84,7 +85,7 @@ def current_reform() -> Reform:
     try:
         return _current()
     except NoReform as exc:
-        raise ValidationError(f"{exc} Hãy chạy migrate.") from exc
+        raise ValidationError(_("%(error)s Run migrate.") % {"error": exc}) from exc
 
 
 def eve_of(reform: Reform) -> dt.date:
@@ -190,8 +191,8 @@ def plan_proposals(reform: Reform | None = None):
 def _ensure_open(reform: Reform) -> None:
     if reform.executed_at is not None:
         raise ValidationError(
-            f"Đã thực hiện chuyển đổi lúc {timezone.localtime(reform.executed_at):%H:%M %d/%m/%Y}; "
-            "kế hoạch không còn sửa được (hoàn tác chuyển đổi trước)."
+            _("The cutover was run at %(time)s; the plan can no longer be changed (undo the cutover first).")
+            % {"time": f"{timezone.localtime(reform.executed_at):%H:%M %d/%m/%Y}"}
         )
 
 
@@ -205,8 +206,8 @@ def _lock_reform(reform: Reform) -> Reform:
 def _ensure_draft(proposal: Proposal) -> None:
     if proposal.status == ProposalStatus.APPROVED:
         raise ValidationError(
-            f"Đề xuất của {proposal.official.full_name} đã được phê duyệt và bị khóa; "
-            "hủy phê duyệt trước khi sửa."
+            _("The proposal for %(name)s is approved and locked; withdraw the approval before changing it.")
+            % {"name": proposal.official.full_name}
         )
 
 
@@ -227,7 +228,7 @@ def _clean_fields(reform: Reform, official: Official, fields: dict) -> dict:
     outcome = data["outcome"]
     errors = {}
     if outcome not in Outcome.values:
-        raise ValidationError({"outcome": "Chọn một phương án."})
+        raise ValidationError({"outcome": _("Choose an outcome.")})
     rules = {r.position.code: r for r in _rules(reform)}
     abolished = abolished_codes(rules.values())
     structure = structure_codes(rules.values())
@@ -235,43 +236,47 @@ def _clean_fields(reform: Reform, official: Official, fields: dict) -> dict:
         if outcome == Outcome.APPOINT and data["target_ward"] is None:
             data["target_ward"] = official.ward
         if data["target_ward"] is None:
-            errors["target_ward"] = "Chọn phường bố trí."
+            errors["target_ward"] = _("Choose the ward of the placement.")
         position = data["target_position"]
         if position is None:
-            errors["target_position"] = "Chọn chức danh bố trí."
+            errors["target_position"] = _("Choose the post of the placement.")
         elif outcome == Outcome.APPOINT and position.code not in LEADERSHIP:
-            errors["target_position"] = "Bổ nhiệm chỉ áp dụng cho Chủ tịch hoặc Phó Chủ tịch UBND phường."
-        elif position.code not in structure or position.code in abolished:
-            errors["target_position"] = (
-                f"Chức danh {position.title} không thuộc cơ cấu UBND phường sau chuyển đổi."
+            errors["target_position"] = _(
+                "Appointment applies only to the Chair or a Vice-Chair of the ward People's Committee."
             )
+        elif position.code not in structure or position.code in abolished:
+            errors["target_position"] = _(
+                "The post %(post)s is not in the structure of the ward People's Committee after the cutover."
+            ) % {"post": position.title}
         if not errors and outcome == Outcome.MOVE:
             primary = _primary_on_eve(official, reform)
             if primary and primary.position_id == position.pk and primary.ward_id == data["target_ward"].pk:
-                errors["target_position"] = (
-                    "Đây là chức danh hiện tại của cán bộ; chọn phương án “giữ chức danh, chuyển đổi tại chỗ”."
+                errors["target_position"] = _(
+                    "This is the official's current post; choose the outcome “keep the post, convert in place”."
                 )
     else:
         data["target_ward"] = data["target_position"] = None
     if outcome == Outcome.KEEP:
         primary = _primary_on_eve(official, reform)
         if primary is None:
-            errors["outcome"] = "Cán bộ không có chức danh chính đang đảm nhiệm để chuyển đổi tại chỗ."
+            errors["outcome"] = _("The official holds no primary post to convert in place.")
         elif primary.position.code not in structure or primary.position.code in abolished:
-            errors["outcome"] = (
-                f"Chức danh {primary.position.title} không còn trong cơ cấu UBND phường sau chuyển đổi; "
-                "chọn phương án khác (điều động, nghỉ hưu, nghỉ theo chính sách)."
-            )
+            errors["outcome"] = _(
+                "The post %(post)s is no longer in the structure of the ward People's Committee after the "
+                "cutover; choose another outcome (move, retirement, leaving under a policy)."
+            ) % {"post": primary.position.title}
     if outcome == Outcome.LEAVE and not data["policy_basis"]:
-        errors["policy_basis"] = "Ghi căn cứ chính sách, ví dụ Nghị định 26/2015/NĐ-CP hoặc 108/2014/NĐ-CP."
+        errors["policy_basis"] = _("Give the policy basis, e.g. Decree 26/2015/NĐ-CP or 108/2014/NĐ-CP.")
     if outcome == Outcome.LAPSE:
         holding = data["holding"]
         if holding is None:
-            errors["holding"] = "Chọn chức danh kiêm nhiệm thôi giữ."
+            errors["holding"] = _("Choose the concurrent post to end.")
         elif holding.official_id != official.pk or holding.is_primary:
-            errors["holding"] = "Chỉ chọn một chức danh kiêm nhiệm của chính cán bộ này."
+            errors["holding"] = _("Choose only a concurrent post of this official.")
         elif holding.end_date is not None and holding.end_date <= eve_of(reform):
-            errors["holding"] = f"Chức danh kiêm nhiệm đã kết thúc ngày {holding.end_date:%d/%m/%Y}."
+            errors["holding"] = _("The concurrent post already ended on %(date)s.") % {
+                "date": f"{holding.end_date:%d/%m/%Y}"
+            }
     else:
         data["holding"] = None
     if errors:
@@ -371,9 +376,9 @@ def review_set(*, actor, proposal: Proposal, verdict: str, comment: str = "") ->
     access.require(actor, "review_ward", proposal.ward_id)
     comment = (comment or "").strip()
     if verdict not in Verdict.values:
-        raise ValidationError({"verdict": "Chọn “Đồng ý” hoặc “Không đồng ý”."})
+        raise ValidationError({"verdict": _("Choose “agree” or “disagree”.")})
     if verdict == Verdict.DISPUTE and not comment:
-        raise ValidationError({"comment": "Khi không đồng ý, cần ghi rõ nhận xét."})
+        raise ValidationError({"comment": _("When you disagree, write a comment.")})
     with transaction.atomic():
         # An approved proposal may still be reviewed: the verdict is the chair's opinion, not a change to it.
         _lock_reform(proposal.reform)
@@ -400,10 +405,11 @@ def signoff_create(*, actor, ward: Ward, reform: Reform | None = None) -> SignOf
         missing = ward_rows_unreviewed(reform, ward)
         if missing:
             raise ValidationError(
-                f"Còn {missing} đề xuất của phường {ward.name} chưa có ý kiến; chưa thể xác nhận."
+                _("%(count)s proposals of ward %(ward)s have no opinion yet; the plan cannot be signed off.")
+                % {"count": missing, "ward": ward.name}
             )
         if SignOff.objects.filter(reform=reform, ward=ward).exists():
-            raise ValidationError(f"Phường {ward.name} đã xác nhận kế hoạch.")
+            raise ValidationError(_("Ward %(ward)s has already signed off the plan.") % {"ward": ward.name})
         signoff = SignOff(reform=reform, ward=ward, signed_by=actor)
         signoff._history_user = actor
         signoff.save()
@@ -453,7 +459,9 @@ def proposal_unapprove(*, actor, proposal: Proposal, expected_version: int | Non
         _lock_reform(proposal.reform)
         locked = _lock(proposal, expected_version)
         if locked.status != ProposalStatus.APPROVED:
-            raise ValidationError(f"Đề xuất của {locked.official.full_name} chưa được phê duyệt.")
+            raise ValidationError(
+                _("The proposal for %(name)s is not approved.") % {"name": locked.official.full_name}
+            )
         locked.status = ProposalStatus.DRAFT
         locked.approved_by, locked.approved_at = None, None
         locked.version += 1
@@ -535,7 +543,7 @@ def _compute(reform: Reform, *, with_check: bool = True) -> CutoverPreview:
 
     for h in holdings:
         if h.position.code in abolished:
-            end(h, "chức danh bị bãi bỏ")
+            end(h, _("post abolished"))
     for p in proposals:
         mine = by_official.get(p.official_id, [])
         primary = next((h for h in mine if h.is_primary), None)
@@ -545,7 +553,7 @@ def _compute(reform: Reform, *, with_check: bool = True) -> CutoverPreview:
         elif p.outcome == Outcome.LAPSE:
             for h in mine:
                 if h.pk == p.holding_id:
-                    end(h, "thôi kiêm nhiệm")
+                    end(h, _("concurrent post ends"))
         elif p.outcome in (Outcome.MOVE, Outcome.APPOINT):
             if primary is not None:
                 end(primary, f"{p.get_outcome_display().lower()}: {p.target_position.title}")
@@ -561,7 +569,8 @@ def _compute(reform: Reform, *, with_check: bool = True) -> CutoverPreview:
         return preview
     for p in preview.unapproved:
         preview.reasons.append(
-            f"Đề xuất của {p.official.full_name} ({p.official.code}, phường {p.ward.name}) chưa được phê duyệt."
+            _("The proposal for %(name)s (%(code)s, ward %(ward)s) is not approved.")
+            % {"name": p.official.full_name, "code": p.official.code, "ward": p.ward.name}
         )
     if with_check:
         from staffing import plan_check
@@ -650,7 +659,7 @@ def cutover_rollback(*, actor, reform: Reform | None = None) -> CutoverRun:
         reform = Reform.objects.select_for_update().get(pk=reform.pk)
         run = reform.cutover_runs.filter(rolled_back_at__isnull=True).order_by("-executed_at", "-pk").first()
         if reform.executed_at is None or run is None:
-            raise ValidationError("Chưa thực hiện chuyển đổi nên không có gì để hoàn tác.")
+            raise ValidationError(_("The cutover has not been run, so there is nothing to undo."))
         eve = eve_of(reform)
         created = {h.pk: h for h in PostHolding.objects.filter(pk__in=run.created_holdings)}
         ended_ids = [row["id"] for row in run.ended_holdings]
@@ -659,19 +668,22 @@ def cutover_rollback(*, actor, reform: Reform | None = None) -> CutoverRun:
         for pk in run.created_holdings:
             h = created.get(pk)
             if h is None:
-                problems.append(f"Chức danh #{pk} mở khi chuyển đổi đã bị xóa.")
+                problems.append(_("Post #%(id)s opened by the cutover has been deleted.") % {"id": pk})
             elif h.end_date is not None:
                 problems.append(
-                    f"Chức danh #{pk} mở khi chuyển đổi đã được kết thúc ngày {h.end_date:%d/%m/%Y}."
+                    _("Post #%(id)s opened by the cutover has been ended on %(date)s.")
+                    % {"id": pk, "date": f"{h.end_date:%d/%m/%Y}"}
                 )
         for pk in ended_ids:
             h = ended.get(pk)
             if h is None:
-                problems.append(f"Chức danh #{pk} kết thúc khi chuyển đổi đã bị xóa.")
+                problems.append(_("Post #%(id)s ended by the cutover has been deleted.") % {"id": pk})
             elif h.end_date != eve:
-                problems.append(f"Chức danh #{pk} đã được sửa ngày kết thúc sau khi chuyển đổi.")
+                problems.append(_("The end date of post #%(id)s was changed after the cutover.") % {"id": pk})
         if problems:
-            raise ValidationError(["Không thể hoàn tác vì dữ liệu đã thay đổi sau chuyển đổi:", *problems])
+            raise ValidationError(
+                [_("The cutover cannot be undone because the data changed after it:"), *problems]
+            )
         for pk in run.created_holdings:
             holding = created[pk]
             holding._history_user = actor

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from personnel.forms import DateInput
 from personnel.models import Official, PostHolding
@@ -12,7 +14,7 @@ from wards.models import Position, Ward
 class ProposalForm(forms.ModelForm):
     """A proposal's fields; for a new one, the official is named by code."""
 
-    official_code = forms.CharField(label="Mã cán bộ", max_length=20)
+    official_code = forms.CharField(label=gettext_lazy("Official code"), max_length=20)
 
     class Meta:
         model = Proposal
@@ -26,11 +28,22 @@ class ProposalForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "target_ward": "Với điều động, bổ nhiệm: phường nơi cán bộ sẽ công tác (bổ nhiệm: mặc định phường hiện tại).",
-            "target_position": "Với điều động, bổ nhiệm: chức danh trong cơ cấu UBND phường sau 01/7/2021.",
-            "holding": "Với thôi kiêm nhiệm: chức danh kiêm nhiệm sẽ kết thúc.",
-            "policy_basis": "Với nghỉ theo chính sách: ví dụ Nghị định 26/2015/NĐ-CP, Nghị định 108/2014/NĐ-CP.",
-            "decision_number": "Số quyết định của Chủ tịch UBND quận (ghi vào chức danh mới khi chuyển đổi).",
+            "target_ward": gettext_lazy(
+                "For a move or an appointment: the ward where the official will work "
+                "(appointment: the current ward by default)."
+            ),
+            "target_position": gettext_lazy(
+                "For a move or an appointment: the post in the structure of the ward People's Committee "
+                "after 01/7/2021."
+            ),
+            "holding": gettext_lazy("For ending a concurrent post: the concurrent post that ends."),
+            "policy_basis": gettext_lazy(
+                "For leaving under a policy: e.g. Decree 26/2015/NĐ-CP, Decree 108/2014/NĐ-CP."
+            ),
+            "decision_number": gettext_lazy(
+                "Decision number of the Chair of the district People's Committee "
+                "(recorded on the new post at the cutover)."
+            ),
         }
 
     field_order = ["official_code", "outcome"]
@@ -54,7 +67,11 @@ class ProposalForm(forms.ModelForm):
         else:
             self.fields["holding"].queryset = PostHolding.objects.none()
         self.fields["holding"].label_from_instance = lambda h: (
-            f"{h.position.title} (từ {h.start_date:%d/%m/%Y})"
+            _("%(post)s (since %(date)s)")
+            % {
+                "post": h.position.title,
+                "date": f"{h.start_date:%d/%m/%Y}",
+            }
         )
         if self.instance.pk and not self.is_bound:
             self.initial["target_ward"] = (
@@ -68,7 +85,7 @@ class ProposalForm(forms.ModelForm):
         code = self.cleaned_data["official_code"].strip()
         official = Official.objects.visible_to(self.user).filter(code=code).select_related("ward").first()
         if official is None:
-            raise ValidationError(f"Không có cán bộ mang mã {code}.")
+            raise ValidationError(_("No official has the code %(code)s.") % {"code": code})
         self.official = official
         # The concurrent post to lapse is one of this official's (the holding field is cleaned next).
         self.fields["holding"].queryset = PostHolding.objects.filter(
@@ -84,16 +101,18 @@ class ProposalForm(forms.ModelForm):
 
 
 class ReviewForm(forms.Form):
-    verdict = forms.ChoiceField(label="Ý kiến", choices=Verdict.choices, widget=forms.RadioSelect)
+    verdict = forms.ChoiceField(
+        label=gettext_lazy("Opinion"), choices=Verdict.choices, widget=forms.RadioSelect
+    )
     comment = forms.CharField(
-        label="Nhận xét", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Bắt buộc khi không đồng ý.",
+        label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Required when you disagree."),
     )  # fmt: skip
 
     def clean(self):
         data = super().clean()
         if data.get("verdict") == Verdict.DISPUTE and not (data.get("comment") or "").strip():
-            self.add_error("comment", "Khi không đồng ý, cần ghi rõ nhận xét.")
+            self.add_error("comment", _("When you disagree, write a comment."))
         return data
 
 
@@ -111,7 +130,12 @@ class DraftFromBoardForm(forms.Form):
         data["official"] = Official.objects.select_related("ward").filter(code=data["official"]).first()
         data["ward"] = Ward.objects.filter(slug=data["ward"]).first()
         data["position"] = Position.objects.filter(code=data["position"], in_ubnd=True).first()
-        for name, label in (("official", "cán bộ"), ("ward", "phường"), ("position", "chức danh")):
+        not_found = {
+            "official": _("The chosen official was not found."),
+            "ward": _("The chosen ward was not found."),
+            "position": _("The chosen post was not found."),
+        }
+        for name, message in not_found.items():
             if data[name] is None:
-                raise ValidationError(f"Không tìm thấy {label} đã chọn.")
+                raise ValidationError(message)
         return data

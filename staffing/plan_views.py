@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
@@ -37,7 +38,7 @@ def _proposals():
 
 def _require_staff(user) -> None:
     if not access.can(user, "view_district"):
-        raise PermissionDenied("Trang này dành cho Phòng Nội vụ và Quản trị.")
+        raise PermissionDenied(_("This page is for the Interior Office and administrators."))
 
 
 def _version(request) -> int | None:
@@ -82,7 +83,7 @@ def overview(request):
     return render(
         request,
         "staffing/plan/overview.html",
-        {"reform": reform, "wards": wards, "totals": totals, "title": "Kế hoạch sắp xếp"},
+        {"reform": reform, "wards": wards, "totals": totals, "title": _("Reassignment plan")},
     )
 
 
@@ -112,7 +113,7 @@ class ProposalListView(FilterView):
         query.pop("page", None)
         ctx["querystring"] = query.urlencode()
         ctx["can_approve"] = access.can(self.request.user, "approve_plan")
-        ctx["title"] = "Đề xuất sắp xếp"
+        ctx["title"] = _("Reassignment proposals")
         return ctx
 
 
@@ -120,8 +121,8 @@ def proposal_detail(request, pk):
     proposal = get_visible_or_404(_proposals(), request.user, pk=pk)
     history = []
     for model, records in (
-        ("Đề xuất", proposal.history.select_related("history_user").order_by("history_date")),
-        ("Ý kiến", Review.history.filter(proposal_id=proposal.pk).select_related("history_user").order_by("history_date")),
+        (_("Proposal"), proposal.history.select_related("history_user").order_by("history_date")),
+        (_("Opinion"), Review.history.filter(proposal_id=proposal.pk).select_related("history_user").order_by("history_date")),
     ):  # fmt: skip
         for rec in records:
             history.append(
@@ -136,7 +137,7 @@ def proposal_detail(request, pk):
             "review": getattr(proposal, "review", None),
             "history": history,
             "can_approve": access.can(request.user, "approve_plan"),
-            "title": f"Đề xuất: {proposal.official.full_name}",
+            "title": _("Proposal: %(name)s") % {"name": proposal.official.full_name},
         },
     )
 
@@ -156,12 +157,14 @@ def proposal_create(request):
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, f"Đã lập đề xuất cho {proposal.official.full_name}.")
+            messages.success(
+                request, _("Drafted a proposal for %(name)s.") % {"name": proposal.official.full_name}
+            )
             return redirect("plan:detail", pk=proposal.pk)
     return render(
         request,
         "staffing/plan/proposal_form.html",
-        {"form": form, "official": official, "title": "Lập đề xuất sắp xếp"},
+        {"form": form, "official": official, "title": _("Draft a reassignment proposal")},
     )
 
 
@@ -182,12 +185,12 @@ def proposal_edit(request, pk):
         except StaleVersion as stale:
             form.add_error(None, str(stale))
         else:
-            messages.success(request, "Đã lưu đề xuất.")
+            messages.success(request, _("Proposal saved."))
             return redirect("plan:detail", pk=proposal.pk)
     return render(
         request,
         "staffing/plan/proposal_form.html",
-        {"form": form, "proposal": proposal, "official": proposal.official, "title": "Sửa đề xuất"},
+        {"form": form, "proposal": proposal, "official": proposal.official, "title": _("Edit the proposal")},
     )
 
 
@@ -200,7 +203,7 @@ def proposal_delete(request, pk):
     except (ValidationError, StaleVersion) as error:
         messages.error(request, _error_text(error) if isinstance(error, ValidationError) else str(error))
         return redirect("plan:detail", pk=pk)
-    messages.success(request, f"Đã xóa đề xuất của {proposal.official.full_name}.")
+    messages.success(request, _("Deleted the proposal for %(name)s.") % {"name": proposal.official.full_name})
     return redirect("plan:list")
 
 
@@ -215,7 +218,9 @@ def proposal_approve(request, pk):
     except StaleVersion as stale:
         messages.error(request, str(stale))
     else:
-        messages.success(request, f"Đã phê duyệt đề xuất của {proposal.official.full_name}.")
+        messages.success(
+            request, _("Approved the proposal for %(name)s.") % {"name": proposal.official.full_name}
+        )
     return redirect("plan:detail", pk=pk)
 
 
@@ -230,7 +235,10 @@ def proposal_unapprove(request, pk):
     except StaleVersion as stale:
         messages.error(request, str(stale))
     else:
-        messages.success(request, f"Đã hủy phê duyệt đề xuất của {proposal.official.full_name}.")
+        messages.success(
+            request,
+            _("Withdrew the approval of the proposal for %(name)s.") % {"name": proposal.official.full_name},
+        )
     return redirect("plan:detail", pk=pk)
 
 
@@ -245,14 +253,14 @@ def approve_filtered(request):
     )
     filterset = ProposalFilter(data, queryset=base, request=request)
     if not filterset.is_valid():
-        messages.error(request, "Bộ lọc không hợp lệ; không phê duyệt đề xuất nào.")
+        messages.error(request, _("Invalid filter; no proposal was approved."))
         return redirect(reverse("plan:list") + (f"?{query}" if query else ""))
     try:
         changed = plan.proposals_approve(actor=request.user, proposals=list(filterset.qs.order_by("pk")))
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, f"Đã phê duyệt {changed} đề xuất.")
+        messages.success(request, _("Approved %(count)s proposals.") % {"count": changed})
     return redirect(reverse("plan:list") + (f"?{query}" if query else ""))
 
 
@@ -274,7 +282,7 @@ def ward_review(request, slug):
         {
             "ward": ward, "reform": reform, "rows": data["rows"], "ward_findings": data["ward_findings"],
             "signoff": signoff, "can_review": can_review, "unreviewed": data["unreviewed"],
-            "form": ReviewForm(), "title": f"Ý kiến về kế hoạch — phường {ward.name}",
+            "form": ReviewForm(), "title": _("Opinion on the plan — ward %(ward)s") % {"ward": ward.name},
             "incoming": data["incoming"] if staff else [], "incoming_count": len(data["incoming"]),
         },
     )  # fmt: skip
@@ -295,7 +303,10 @@ def review_post(request, pk):
     except ValidationError as error:
         messages.error(request, f"{proposal.official.full_name}: {_error_text(error)}")
     else:
-        messages.success(request, f"Đã ghi ý kiến về đề xuất của {proposal.official.full_name}.")
+        messages.success(
+            request,
+            _("Recorded the opinion on the proposal for %(name)s.") % {"name": proposal.official.full_name},
+        )
     return redirect(back)
 
 
@@ -308,7 +319,7 @@ def signoff_post(request, slug):
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, f"Đã xác nhận kế hoạch của phường {ward.name}.")
+        messages.success(request, _("Signed off the plan of ward %(ward)s.") % {"ward": ward.name})
     return redirect("plan:ward_review", slug=ward.slug)
 
 
@@ -323,7 +334,7 @@ def board(request):
     return render(
         request,
         "staffing/plan/board.html",
-        {"reform": reform, "entries": entries, "title": "Bảng ghép vị trí"},
+        {"reform": reform, "entries": entries, "title": _("Matching board")},
     )
 
 
@@ -347,7 +358,8 @@ def board_draft(request):
         return redirect("plan:board")
     messages.success(
         request,
-        f"Đã lập dự thảo: {proposal.official.full_name} → {data['position'].title}, phường {data['ward'].name}.",
+        _("Drafted: %(name)s → %(post)s, ward %(ward)s.")
+        % {"name": proposal.official.full_name, "post": data["position"].title, "ward": data["ward"].name},
     )
     return redirect("plan:board")
 
@@ -362,7 +374,7 @@ def compare(request):
     return render(
         request,
         "staffing/plan/compare.html",
-        {"reform": reform, **data, "title": "So sánh hiện trạng và dự kiến"},
+        {"reform": reform, **data, "title": _("Current and planned, side by side")},
     )
 
 
@@ -384,7 +396,7 @@ def cutover(request):
         "staffing/plan/cutover.html",
         {
             "reform": reform, "preview": preview, "runs": runs, "ends_by_reason": sorted(ends_by_reason.items()),
-            "can_run": access.can(request.user, "run_cutover"), "title": "Chuyển đổi ngày 01/7/2021",
+            "can_run": access.can(request.user, "run_cutover"), "title": _("Cutover on 01/7/2021"),
         },
     )  # fmt: skip
 
@@ -393,20 +405,25 @@ def cutover(request):
 def cutover_run(request):
     access.require(request.user, "run_cutover")
     if request.POST.get("confirm") != "yes":
-        messages.error(request, "Hãy đánh dấu xác nhận trước khi thực hiện chuyển đổi.")
+        messages.error(request, _("Tick the confirmation before running the cutover."))
         return redirect("plan:cutover")
     try:
         run, changed = plan.cutover_execute(actor=request.user)
     except plan.CutoverRefused as refused:
-        messages.error(request, f"Chưa thể chuyển đổi: còn {len(refused.reasons)} vướng mắc (xem danh sách).")
+        messages.error(
+            request,
+            _("The cutover cannot run yet: %(count)s problems remain (see the list).")
+            % {"count": len(refused.reasons)},
+        )
     else:
         if changed:
             messages.success(
                 request,
-                f"Đã chuyển đổi: kết thúc {run.summary['ended']} chức danh, mở {run.summary['opened']} chức danh mới.",
+                _("Cutover done: %(ended)s posts ended, %(opened)s new posts opened.")
+                % {"ended": run.summary["ended"], "opened": run.summary["opened"]},
             )
         else:
-            messages.info(request, "Chuyển đổi đã được thực hiện trước đó; không có gì thay đổi.")
+            messages.info(request, _("The cutover had already been run; nothing changed."))
     return redirect("plan:cutover")
 
 
@@ -414,12 +431,12 @@ def cutover_run(request):
 def cutover_undo(request):
     access.require(request.user, "run_cutover")
     if request.POST.get("confirm") != "yes":
-        messages.error(request, "Hãy đánh dấu xác nhận trước khi hoàn tác chuyển đổi.")
+        messages.error(request, _("Tick the confirmation before undoing the cutover."))
         return redirect("plan:cutover")
     try:
         plan.cutover_rollback(actor=request.user)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, "Đã hoàn tác chuyển đổi; các chức danh trở lại như trước.")
+        messages.success(request, _("Cutover undone; the posts are back as they were."))
     return redirect("plan:cutover")
