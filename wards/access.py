@@ -77,3 +77,7 @@ def get_visible_or_404(queryset, user, **lookup):
         return queryset.visible_to(user).get(**lookup)
     except queryset.model.DoesNotExist as exc:
         raise Http404(_("Not found.")) from exc
+    except (TypeError, ValueError) as exc:
+        # A value the column cannot hold names no object: on PostgreSQL a NUL typed into the address
+        # (/can-bo/%00/, ?official=%00) raises ValueError in the driver. As DRF's get_object_or_404 does.
+        raise Http404(_("Not found.")) from exc
