@@ -341,7 +341,7 @@ def _parse_date(value, *, year_only_ok=False) -> tuple[dt.date | None, str]:
     if isinstance(value, dt.date):
         return value, BirthPrecision.DAY
     text = _text(value)
-    if year_only_ok and text.isdigit() and len(text) == 4:
+    if year_only_ok and text.isascii() and text.isdigit() and len(text) == 4:
         year = int(text)
         if year < 1900:
             raise _Bad(f"Năm sinh {text} không hợp lệ.")

@@ -155,6 +155,10 @@ def official_update(*, official: Official, actor, expected_version: int | None =
         locked = Official.objects.select_for_update().get(pk=official.pk)
         if expected_version is not None and locked.version != expected_version:
             raise StaleVersion(locked.version)
+        if all(getattr(locked, name) == value for name, value in fields.items()):
+            # Saved unchanged (an empty API PATCH, a form saved as it was): no new version, which would
+            # refuse a colleague's open form as stale, and no empty entry in the history.
+            return locked
         for name, value in fields.items():
             setattr(official, name, value)
         set_search_keys(official)

@@ -169,7 +169,7 @@ def official_edit(request, code):
         try:
             services.official_update(
                 official=official, actor=request.user,
-                expected_version=int(version) if version and version.isdigit() else None,
+                expected_version=int(version) if version and version.isascii() and version.isdigit() else None,
                 **form.service_fields(),
             )  # fmt: skip
         except ValidationError as error:

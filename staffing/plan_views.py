@@ -43,7 +43,7 @@ def _require_staff(user) -> None:
 
 def _version(request) -> int | None:
     raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() else None  # "²".isdigit() is True; int("²") fails
 
 
 def _error_text(error: ValidationError) -> str:

@@ -102,8 +102,10 @@ def parse_birth(text: str | None, today: dt.date) -> tuple[dt.date, bool]:
     raw = (text or "").strip()
     if not raw:
         raise ValueError("Chưa nhập ngày sinh hoặc năm sinh.")
-    year_only = raw.isdigit() and len(raw) == 4
+    year_only = raw.isascii() and raw.isdigit() and len(raw) == 4
     if year_only:
+        if int(raw) < MIN_BIRTH_YEAR:  # before dt.date(0, 1, 1) fails with Python's English message
+            raise ValueError(f"Năm sinh {raw} không hợp lệ (trước năm {MIN_BIRTH_YEAR}).")
         born = dt.date(int(raw), 1, 1)
         if born.year > today.year:
             raise ValueError(f"Năm sinh {raw} ở tương lai.")

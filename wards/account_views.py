@@ -66,7 +66,7 @@ def tokens(request):
     notice = None
     if request.method == "POST":
         user_id = request.POST.get("user", "")
-        target = get_object_or_404(users, pk=int(user_id) if user_id.isdigit() else 0)
+        target = get_object_or_404(users, pk=int(user_id) if user_id.isascii() and user_id.isdigit() else 0)
         what = request.POST.get("action")
         if what == "create":
             issued = {"user": target, "key": _issue(target)}

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from staffing.models import Proposal
 from tests.audit.demo import OFFICIAL_CODE, DemoDistrictTestCase, body_of, crawl, xlsx_text
 
-STAFF_PAGES = 400
+STAFF_PAGES = 250
 EXPORTED_LISTS = ["/phuong/", "/can-bo/", "/phat-hien/", "/ke-hoach/de-xuat/"]
 API_LISTS = ["wards", "officials", "holdings", "relations", "findings", "proposals", "reviews"]
 

@@ -10,7 +10,7 @@ LONG = "Nguyễn" * 2000
 NUL = "ab\x00cd"
 NUMBERS = ["abc", "-1", "-5", "0", "1e400", "NaN", "Infinity", "99999999999999999999", "12.5", "", " ", LONG]
 TEXTS = [LONG, NUL, "%", "_", "' OR 1=1 --", "<script>alert(1)</script>", "\u202e", "đ" * 300]
-PAGES = ["-1", "0", "abc", "99999", "1.5", "1e3", "", LONG, NUL, "99999999999999999999"]
+PAGES = ["-1", "0", "abc", "99999", "1e3", LONG, NUL, "99999999999999999999"]
 DATES = ["31/02/2021", "29/02/2021", "00/00/0000", "2021-02-31", "1/13/1980", "abc", "9999", "0000",
          "1/1/10000", "31/12/2099", "-1", LONG, NUL]  # fmt: skip
 ERROR_MARK = re.compile(r'class="[^"]*\b(error|errorlist|has-error)\b')
