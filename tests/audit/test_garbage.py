@@ -1,8 +1,11 @@
 """Garbage in the query string of every filtered page, export and API list: a 2xx page showing a form
 error, or a 4xx — never a 5xx, and never another ward's rows for a ward chair."""
 
+import io
 import re
 from urllib.parse import urlencode
+
+from django.core.management import CommandError, call_command
 
 from tests.audit.demo import OFFICIAL_CODE, DemoDistrictTestCase, body_of, xlsx_text
 
@@ -176,3 +179,9 @@ class GarbageQueryTests(DemoDistrictTestCase):
                     unflagged.append(f"{path} {params}")
         self.assertEqual(leaks, {})
         self.assertEqual(unflagged, [])
+
+    def test_check_staffing_refuses_a_bad_date_or_ward_with_a_message(self):
+        for args in (["--as-of", "31/02/2021"], ["--as-of", "2021-02-31"], ["--as-of", "abc"],
+                     ["--ward", "no-such-ward"], ["--format", "xml"]):  # fmt: skip
+            with self.subTest(args=args), self.assertRaises((CommandError, SystemExit)):
+                call_command("check_staffing", *args, stdout=io.StringIO(), stderr=io.StringIO())
