@@ -70,6 +70,20 @@ def machine() -> dict:
     }
 
 
+def git_commit() -> str:
+    """The commit measured (with "+changes" when the work tree differs from it)."""
+    import subprocess
+
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              check=True, timeout=10).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True, check=True, timeout=10).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return head + ("+changes" if dirty else "")
+
+
 def load() -> list[float]:
     try:
         return [round(x, 2) for x in os.getloadavg()]
@@ -151,6 +165,7 @@ def bench(args, *, stdout, command="", database_created=False) -> dict:
     report = {
         "date": started.isoformat(timespec="seconds"),
         "command": command,
+        "commit": git_commit(),
         "database": {
             "vendor": connection.vendor,
             "version": _db_version(connection),
