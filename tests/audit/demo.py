@@ -3,6 +3,7 @@ link crawler that follows every same-site link of the pages a user can reach."""
 
 import datetime as dt
 import io
+import json
 import re
 from collections import defaultdict, deque
 from html.parser import HTMLParser
@@ -62,6 +63,17 @@ def links_of(html: str) -> list[str]:
     parser = _Links()
     parser.feed(html)
     return parser.links
+
+
+def json_links(data) -> list[str]:
+    """The same-site URLs in an API answer (hyperlinks, "next"/"previous" pages)."""
+    if isinstance(data, dict):
+        return [u for v in data.values() for u in json_links(v)]
+    if isinstance(data, list):
+        return [u for v in data for u in json_links(v)]
+    if isinstance(data, str) and data.startswith("http://testserver/"):
+        return [data]
+    return []
 
 
 def normalise(href: str, base: str) -> str | None:
@@ -125,6 +137,8 @@ def crawl(client, *, limit: int, skip, xlsx_limit: int, per_query_kind: int, on_
             found = [response["Location"]]
         elif "html" in response.get("Content-Type", ""):
             found = links_of(body.decode())
+        elif "json" in response.get("Content-Type", "") and response.status_code == 200:
+            found = json_links(json.loads(body))
         else:
             found = []
         for href in found:

@@ -14,6 +14,10 @@ from wards.models import Position
 
 STAFF_PAGES = 250
 EXPORTED_LISTS = ["/phuong/", "/can-bo/", "/phat-hien/", "/ke-hoach/de-xuat/"]
+# The API answers JSON: its lists are crawled from their first page (links: "next", hyperlinks).
+STARTS = ("/", "/api/v1/", "/api/v1/schema/", *(f"/api/v1/{r}/" for r in (
+    "wards", "positions", "officials", "holdings", "relations", "findings", "proposals", "reviews", "parameters"
+)))  # fmt: skip
 API_LISTS = ["wards", "officials", "holdings", "relations", "findings", "proposals", "reviews"]
 
 
@@ -119,13 +123,13 @@ class CrawlTests(DemoDistrictTestCase):
         return statuses, exports
 
     def test_interior_office_follows_every_link_without_a_server_error(self):
-        statuses, _ = self.crawl_as("noivu", limit=STAFF_PAGES, per_query_kind=6, xlsx_limit=4)
+        statuses, _ = self.crawl_as("noivu", limit=STAFF_PAGES, per_query_kind=6, xlsx_limit=4, starts=STARTS)
         self.assertEqual(len(statuses), STAFF_PAGES)
 
     def test_administrator_follows_every_link_without_a_server_error(self):
         # The Django admin (/quan-tri/) is linked from no page: the crawl starts there too.
         statuses, _ = self.crawl_as(
-            "admin", limit=STAFF_PAGES, per_query_kind=6, xlsx_limit=4, starts=("/", "/quan-tri/")
+            "admin", limit=STAFF_PAGES, per_query_kind=6, xlsx_limit=4, starts=(*STARTS, "/quan-tri/")
         )
         self.assertEqual(len(statuses), STAFF_PAGES)
         self.assertTrue(any(u.startswith("/quan-tri/") for u in statuses))
