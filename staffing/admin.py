@@ -1,11 +1,15 @@
 """Administrators edit the reform as data (Reform, PositionRule, Parameter) with history; values still marked
 as defaults ("mặc định, chờ Sở Nội vụ xác nhận") are flagged in the lists."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from staffing.models import DEFAULT_LABEL, Parameter, PositionRule, Reform
+from staffing.parameters import PARAMETER_FIELDS, parameter_update
 
 
 def _default_flag(obj):
@@ -59,12 +63,69 @@ class PositionRuleAdmin(SimpleHistoryAdmin):
         return _default_flag(obj)
 
 
+class _DryRun(Exception):
+    pass
+
+
+class ParameterForm(forms.ModelForm):
+    """A parameter's value, citation and flag, checked by ``parameter_update`` (same shape as before, and the
+    whole check still runs on it) before the admin saves: a value that would break every page (a text where
+    the retirement roadmap was a table) is a form error, not a 500 on the next page view."""
+
+    actor = None  # set per request by ParameterAdmin.get_form
+
+    class Meta:
+        model = Parameter
+        fields = list(PARAMETER_FIELDS)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or self.instance.pk is None:
+            return data
+        try:
+            with transaction.atomic():  # a dry run: parameter_update's checks, then roll back
+                parameter_update(
+                    actor=self.actor, parameter=Parameter.objects.get(pk=self.instance.pk),
+                    **{name: data[name] for name in PARAMETER_FIELDS if name in data},
+                )  # fmt: skip
+                raise _DryRun
+        except _DryRun:
+            pass
+        except ValidationError as error:
+            raise ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else error.messages
+            ) from None
+        return data
+
+
 @admin.register(Parameter)
 class ParameterAdmin(SimpleHistoryAdmin):
     list_display = ["key", "label", "value", "unit", "reform", "default_flag"]
     list_filter = ["reform", "is_default"]
     list_select_related = ["reform"]
     search_fields = ["key", "label", "citation"]
+    form = ParameterForm
+    # The code reads the parameters by key: they come with the reform's data migration, and are neither
+    # added, renamed nor deleted here.
+    readonly_fields = ["reform", "key", "label", "unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.actor = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # Through the service (the checks again, under the row lock, with the history user).
+        parameter_update(
+            actor=request.user, parameter=Parameter.objects.get(pk=obj.pk),
+            **{name: form.cleaned_data[name] for name in PARAMETER_FIELDS},
+        )  # fmt: skip
 
     @admin.display(description="Trạng thái giá trị")
     def default_flag(self, obj):

@@ -382,3 +382,28 @@ class PostFuzzTests(DemoDistrictTestCase):
         self.assertEqual(response.status_code, 302, response.content.decode()[-2000:])
         official.refresh_from_db()
         self.assertEqual((official.version, official.history.count()), (1, history))
+
+    def test_the_django_admin_refuses_a_parameter_value_that_would_break_the_check(self):
+        # The admin once saved any JSON: a text for the retirement roadmap made the dashboard, the findings
+        # and the retirement page answer 500 until someone repaired the row.
+        roadmap = Parameter.objects.get(key="retirement_roadmap")
+        url = f"/quan-tri/staffing/parameter/{roadmap.pk}/change/"
+        client = self.client_for("admin")
+        broken = {**roadmap.value, "M": {**roadmap.value["M"], "step_months": 0}}
+        before = self.snapshot()
+        for value in ('"abc"', "{", "[]", "null", json.dumps(broken), json.dumps({"M": roadmap.value["M"]})):
+            response = client.post(url, {"value": value, "citation": roadmap.citation})
+            self.assertEqual(response.status_code, 200, value)
+            self.assertTrue(response.context["adminform"].form.errors, value)
+        self.assertEqual(self.snapshot(), before)
+        for path in ("/", "/phat-hien/", "/tuoi-nghi-huu/?sex=M&born=1961"):
+            self.assertEqual(client.get(path).status_code, 200, path)
+        # Parameters come with the reform: not added or deleted by hand; a valid change is saved, with history.
+        self.assertEqual(client.get("/quan-tri/staffing/parameter/add/").status_code, 403)
+        self.assertEqual(client.get(f"/quan-tri/staffing/parameter/{roadmap.pk}/delete/").status_code, 403)
+        changed = {**roadmap.value, "M": {**roadmap.value["M"], "step_months": 4}}
+        response = client.post(url, {"value": json.dumps(changed), "citation": roadmap.citation})
+        self.assertEqual(response.status_code, 302)
+        roadmap.refresh_from_db()
+        self.assertEqual(roadmap.value["M"]["step_months"], 4)
+        self.assertEqual(roadmap.history.latest().history_user, self.users["admin"])
