@@ -27,12 +27,20 @@ OFFICIAL_CODE = re.compile(r"\bDD\d{4}\b")
 class DemoDistrictTestCase(TestCase):
     """The demo district (21 wards, ~500 officials) with its draft plan, created once for the class."""
 
+    seed_plan = True  # the demo's few draft proposals
+
     @classmethod
     def setUpTestData(cls):
         load_demo(password=PASSWORD)
-        seed_demo_plan()
+        if cls.seed_plan:
+            seed_demo_plan()
         cls.users = {u.username: u for u in get_user_model().objects.select_related("profile")}
         cls.wards = {w.slug: w for w in Ward.objects.order_by("code")}
+        cls.index_roster()
+
+    @classmethod
+    def index_roster(cls):
+        """Each ward's official codes and names (an official belongs to the ward of their record)."""
         cls.codes_by_ward = defaultdict(set)
         cls.names_by_ward = defaultdict(set)
         for code, name, slug in Official.objects.values_list("code", "full_name", "ward__slug"):

@@ -121,7 +121,7 @@ class PostFuzzTests(DemoDistrictTestCase):
             bad("noivu", url, make, "sex", ["", "X", NUL])
             bad("noivu", url, make, "birth", BAD_DATES + ["", "2099", "01/01/2030"])
             bad("noivu", url, make, "ward", ["", "no-such-ward", NUL, "1"])
-            bad("noivu", url, make, "education", BAD_NUMBERS + ["99", ""])
+            bad("noivu", url, make, "education", BAD_NUMBERS[1::2] + ["99", ""])
             bad("noivu", url, make, "political_theory", BAD_NUMBERS[::2] + ["9"])
             bad("noivu", url, make, "recruitment_date", BAD_DATES[:6])
             bad("noivu", url, make, "party_date", BAD_DATES[4:9])
