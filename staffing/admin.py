@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from personnel.models import Education, PoliticalTheory
 from staffing.models import DEFAULT_LABEL, Parameter, PositionRule, Reform
 from staffing.parameters import PARAMETER_FIELDS, parameter_update
+from wards.models import PositionKind
 
 
 def _default_flag(obj):
@@ -25,8 +27,45 @@ class ReformAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "title"]
 
 
+def _choice_field(name, choices, coerce=str):
+    return forms.TypedChoiceField(
+        label=PositionRule._meta.get_field(name).verbose_name.capitalize(),
+        choices=[("", "—"), *choices],
+        coerce=coerce,
+        empty_value=None if coerce is int else "",
+        required=False,
+    )
+
+
+class PositionRuleForm(forms.ModelForm):
+    """The standards as the catalogue's levels (a number outside them made every check page answer 500),
+    the kind after the cutover as a position kind, and no minimum above its maximum."""
+
+    min_education = _choice_field("min_education", Education.choices, int)
+    min_political_theory = _choice_field("min_political_theory", PoliticalTheory.choices, int)
+    kind_after = _choice_field("kind_after", PositionKind.choices)
+
+    class Meta:
+        model = PositionRule
+        fields = [
+            "reform", "position", "abolished", "in_structure", "kind_after", "counts_in_headcount",
+            "min_class_i", "max_class_i", "min_class_ii", "max_class_ii", "min_class_iii", "max_class_iii",
+            "min_education", "min_political_theory", "requires_it_certificate", "requires_law_training",
+            "requires_civil_status_training", "citation", "is_default",
+        ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        for cls in ("i", "ii", "iii"):
+            low, high = data.get(f"min_class_{cls}"), data.get(f"max_class_{cls}")
+            if low is not None and high is not None and low > high:
+                self.add_error(f"max_class_{cls}", f"Tối đa ({high}) nhỏ hơn tối thiểu ({low}).")
+        return data
+
+
 @admin.register(PositionRule)
 class PositionRuleAdmin(SimpleHistoryAdmin):
+    form = PositionRuleForm
     list_display = [
         "position",
         "reform",

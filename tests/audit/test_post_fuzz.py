@@ -13,7 +13,7 @@ from rest_framework.authtoken.models import Token
 
 from personnel.import_views import upload_dir
 from personnel.models import Education, FamilyRelation, Official, PostHolding
-from staffing.models import CutoverRun, Parameter, Proposal, ProposalStatus, Review, SignOff
+from staffing.models import CutoverRun, Parameter, PositionRule, Proposal, ProposalStatus, Review, SignOff
 from tests.audit.demo import DemoDistrictTestCase, body_of
 from wards.models import Position
 
@@ -407,3 +407,33 @@ class PostFuzzTests(DemoDistrictTestCase):
         roadmap.refresh_from_db()
         self.assertEqual(roadmap.value["M"]["step_months"], 4)
         self.assertEqual(roadmap.history.latest().history_user, self.users["admin"])
+
+    def test_the_django_admin_refuses_position_rule_standards_outside_the_catalogue(self):
+        # A minimum education of 99 was saved as is, and every page running the check answered 500.
+        rule = PositionRule.objects.get(position__code="CHU_TICH")
+        url = f"/quan-tri/staffing/positionrule/{rule.pk}/change/"
+        client = self.client_for("admin")
+        fields = client.get(url).context["adminform"].form.initial
+        valid = {k: ("on" if v is True else "" if v is None or v is False else v) for k, v in fields.items()}
+        before = list(PositionRule.objects.order_by("pk").values_list())
+        for change in ({"min_education": "99"}, {"min_political_theory": "-1"}, {"kind_after": "zzz"},
+                       {"min_class_i": "5", "max_class_i": "1"}, {"min_education": "abc"}):  # fmt: skip
+            response = client.post(url, {**valid, **change})
+            self.assertEqual(response.status_code, 200, change)
+            self.assertTrue(response.context["adminform"].form.errors, change)
+        self.assertEqual(list(PositionRule.objects.order_by("pk").values_list()), before)
+        for path in ("/", "/phat-hien/", "/ke-hoach/so-sanh/"):
+            self.assertEqual(client.get(path).status_code, 200, path)
+        # Every rule of the reform, as loaded, is valid in the form; a valid change is saved.
+        for other in PositionRule.objects.order_by("pk"):
+            form = client.get(f"/quan-tri/staffing/positionrule/{other.pk}/change/").context["adminform"].form
+            data = {
+                k: ("on" if v is True else "" if v is None or v is False else v)
+                for k, v in form.initial.items()
+            }
+            bound = type(form)(data, instance=other)
+            self.assertTrue(bound.is_valid(), (other.position.code, bound.errors))
+        response = client.post(url, {**valid, "min_education": "6"})
+        self.assertEqual(response.status_code, 302)
+        rule.refresh_from_db()
+        self.assertEqual(rule.min_education, 6)
