@@ -211,6 +211,13 @@ class CrawlTests(DemoDistrictTestCase):
                 if status != 404:
                     wrong[url] = status
         self.assertEqual(wrong, {}, "another ward's page not answering 404 to the chair")
+        # District-wide pages and files are the Interior Office's: refused, not filtered.
+        staff_only = ["/bao-cao/", "/bao-cao/danh-sach-can-bo.xlsx", "/bao-cao/ket-qua-ra-soat.xlsx",
+                      "/bao-cao/du-kien-sap-xep.xlsx", "/bao-cao/bien-che.xlsx", "/ke-hoach/ghep-vi-tri/",
+                      "/ke-hoach/chuyen-doi/", "/can-bo/them/", "/can-bo/nhap-excel/", "/can-bo/nhap-excel/mau/",
+                      "/ke-hoach/de-xuat/them/", "/tai-khoan/ma-truy-cap/"]  # fmt: skip
+        answers = {url: self.client.get(url).status_code for url in staff_only}
+        self.assertEqual({u: s for u, s in answers.items() if s != 403}, {}, "district pages not refused")
 
     @unittest.expectedFailure
     def test_a_concurrent_post_in_the_chairs_ward_held_by_another_wards_official_is_named_consistently(self):
