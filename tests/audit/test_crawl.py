@@ -6,6 +6,8 @@ import re
 import unittest
 from html.parser import HTMLParser
 
+from django.test import Client
+
 from personnel.models import Official, PostHolding
 from personnel.services import relation_create
 from staffing.models import Proposal
@@ -194,6 +196,29 @@ class CrawlTests(DemoDistrictTestCase):
                 url = data.get("next") if isinstance(data, dict) else None
         self.assertEqual(leaks, {}, "another ward shown to the chair")
         self.check_other_wards_answer_404(own)
+
+    def test_the_browsable_api_in_a_browser_shows_a_chair_nothing_of_other_wards(self):
+        # A browser asks for HTML: DRF then renders its pages with filter and write forms, whose menus list
+        # related rows. Links to POST-only actions answer 405 and the calculator without parameters 400.
+        own = "kim-lien"
+        detector, leaks = LeakDetector(self, own), {}
+        client = Client(
+            HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8", raise_request_exception=False
+        )
+        client.force_login(self.users[f"chutich-{own}"])
+
+        def check(url, response, body):
+            if "html" in response.get("Content-Type", "") and (hits := detector.in_html(body.decode())):
+                leaks[url] = hits
+
+        proposal = Proposal.objects.filter(ward__slug=own).order_by("pk").first()
+        starts = [*(u for u in STARTS if u.startswith("/api/v1/") and "schema" not in u),
+                  f"/api/v1/proposals/{proposal.pk}/", f"/api/v1/wards/{own}/", f"/api/v1/officials/{min(self.codes_by_ward[own])}/"]  # fmt: skip
+        statuses, referers, _ = crawl(client, limit=150, skip=lambda u: not u.startswith("/api/"), xlsx_limit=0,
+                                      per_query_kind=4, on_page=check, starts=starts)  # fmt: skip
+        failing = {u: s for u, s in statuses.items() if s >= 500 or (s >= 400 and s not in (400, 405))}
+        self.assertEqual(failing, {})
+        self.assertEqual(leaks, {})
 
     def check_other_wards_answer_404(self, own):
         proposals = dict(Proposal.objects.values_list("ward__slug", "pk"))
