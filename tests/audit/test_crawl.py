@@ -14,8 +14,8 @@ from staffing.models import Proposal
 from tests.audit.demo import DAY, OFFICIAL_CODE, DemoDistrictTestCase, body_of, crawl, xlsx_text
 from wards.models import Position
 
-STAFF_PAGES = 200
-ADMIN_PAGES = 150  # the portal's pages, and the Django admin's
+STAFF_PAGES = 160
+ADMIN_PAGES = 120  # the portal's pages, and the Django admin's
 EXPORTED_LISTS = ["/phuong/", "/can-bo/", "/phat-hien/", "/ke-hoach/de-xuat/"]
 # The API answers JSON: its lists are crawled from their first page (links: "next", hyperlinks).
 STARTS = ("/", "/api/v1/", "/api/v1/schema/", *(f"/api/v1/{r}/" for r in (
