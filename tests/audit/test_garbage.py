@@ -39,8 +39,7 @@ PLAIN_PAGES = ["/", "/phuong/", "/ke-hoach/", "/ke-hoach/so-sanh/", "/ke-hoach/g
                "/ke-hoach/chuyen-doi/", "/bao-cao/", "/bao-cao/bien-che.xlsx"]  # fmt: skip
 PLAIN_PARAMS = [  # pages that take no parameters ignore these
     {"as_of": "31/02/2021", "page": "-1", "ward": "no-such-ward", "export": "pdf"},
-    {"as_of": NUL, "page": LONG, "export": "xlsx "},
-    {"as_of": LONG, "page": "99999", "export": NUL, "ward": NUL},
+    {"as_of": NUL, "page": LONG, "export": NUL, "ward": NUL},
 ]
 API_LISTS = ["wards", "positions", "officials", "holdings", "relations", "findings", "proposals", "reviews",
              "parameters"]  # fmt: skip
