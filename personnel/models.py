@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from wards.access import scope
+from wards.clock import today
 from wards.models import Position, Ward
 
 
@@ -41,10 +42,17 @@ class PoliticalTheory(models.IntegerChoices):
     CAO_CAP = 3, _("Cao cấp, cử nhân")
 
 
+def _holds_post_in(ward_id):
+    return models.Exists(
+        PostHolding.objects.open_on(today()).filter(official=models.OuterRef("pk"), ward_id=ward_id)
+    )
+
+
 class OfficialQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The officials ``user`` may see: all for district staff, those of their own ward for a ward chair."""
-        return scope(self, user, "ward_id")
+        """The officials ``user`` may see: all for district staff; for a ward chair, those of their ward and
+        those holding a post in it today (e.g. a concurrent post), since they work there."""
+        return scope(self, user, "ward_id", also=_holds_post_in)
 
 
 class Official(models.Model):

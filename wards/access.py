@@ -5,6 +5,7 @@ Roles (README, "Roles"): the Interior Office reads and writes all wards; a ward 
 ward and writes only its reviews; an administrator may do everything. Superusers are administrators.
 """
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -30,13 +31,21 @@ def chair_ward_id(user) -> int | None:
     return user.profile.ward_id
 
 
-def scope(queryset, user, ward_field: str):
-    """Filter ``queryset`` to what ``user`` may see; ``ward_field`` is the lookup of the row's ward id."""
+def scope(queryset, user, ward_field: str, *, also=None):
+    """Filter ``queryset`` to what ``user`` may see; ``ward_field`` is the lookup of the row's ward id.
+
+    ``also(ward_id)``, when given, returns a condition under which a row of another ward is visible to that
+    ward's chair too (an official holding a post in the chair's ward works there, whatever their home ward).
+    """
     role = role_of(user)
     if role in (INTERIOR, ADMIN):
         return queryset
     if role == CHAIR:
-        return queryset.filter(**{ward_field: chair_ward_id(user)})
+        ward_id = chair_ward_id(user)
+        condition = Q(**{ward_field: ward_id})
+        if also is not None:
+            condition |= also(ward_id)
+        return queryset.filter(condition)
     return queryset.none()
 
 
