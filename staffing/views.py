@@ -2,13 +2,14 @@
 official and ward pages, and the retirement calculator. Every page checks only the wards the user may see
 (``Ward.objects.visible_to``): a ward chair sees their own ward's row and findings, never district figures."""
 
-from functools import wraps
+from functools import lru_cache, wraps
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -82,9 +83,17 @@ def _severity_counts(findings) -> list:
     return [(s, rules.SEVERITY_LABELS[s], n) for s, n in counts.items()]
 
 
+@lru_cache(maxsize=16)
+def _findings_path(script_prefix: str, urlconf: str) -> str:
+    return reverse("staffing:findings")
+
+
 def _url(**params) -> str:
     query = urlencode({k: v for k, v in params.items() if v})
-    return reverse("staffing:findings") + (f"?{query}" if query else "")
+    # reverse() once per prefix and URLconf: the dashboard builds up to 8 links per ward × post (94,000 at
+    # 1,000 wards), and reverse() was a third of its time (BENCHMARKS.md).
+    path = _findings_path(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return path + (f"?{query}" if query else "")
 
 
 @reform_required()
