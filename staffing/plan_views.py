@@ -207,39 +207,31 @@ def proposal_delete(request, pk):
     return redirect("plan:list")
 
 
-@require_POST
-def proposal_approve(request, pk):
+def _approval_action(request, pk, service, success: str):
+    """Approve or withdraw the approval of one proposal (the version posted must still be current)."""
     access.require(request.user, "approve_plan")
     proposal = get_visible_or_404(_proposals(), request.user, pk=pk)
     try:
-        plan.proposal_approve(actor=request.user, proposal=proposal, expected_version=_version(request))
+        service(actor=request.user, proposal=proposal, expected_version=_version(request))
     except ValidationError as error:
         messages.error(request, _error_text(error))
     except StaleVersion as stale:
         messages.error(request, str(stale))
     else:
-        messages.success(
-            request, _("Approved the proposal for %(name)s.") % {"name": proposal.official.full_name}
-        )
+        messages.success(request, success % {"name": proposal.official.full_name})
     return redirect("plan:detail", pk=pk)
+
+
+@require_POST
+def proposal_approve(request, pk):
+    return _approval_action(request, pk, plan.proposal_approve, _("Approved the proposal for %(name)s."))
 
 
 @require_POST
 def proposal_unapprove(request, pk):
-    access.require(request.user, "approve_plan")
-    proposal = get_visible_or_404(_proposals(), request.user, pk=pk)
-    try:
-        plan.proposal_unapprove(actor=request.user, proposal=proposal, expected_version=_version(request))
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    except StaleVersion as stale:
-        messages.error(request, str(stale))
-    else:
-        messages.success(
-            request,
-            _("Withdrew the approval of the proposal for %(name)s.") % {"name": proposal.official.full_name},
-        )
-    return redirect("plan:detail", pk=pk)
+    return _approval_action(
+        request, pk, plan.proposal_unapprove, _("Withdrew the approval of the proposal for %(name)s.")
+    )
 
 
 @require_POST
