@@ -17,7 +17,7 @@ from personnel.models import Sex
 from personnel.views import official_context
 from personnel.views import official_detail as plain_official_detail
 from staffing import reports, rules
-from staffing.filters import FindingFilter
+from staffing.filters import FindingFilter, narrow_wards
 from staffing.models import SignOff
 from staffing.retirement import parse_birth, retirement
 from staffing.services import READINESS_DEFINITION, NoReform, check, retirement_roadmap
@@ -99,7 +99,7 @@ def _url(**params) -> str:
 @reform_required()
 def findings_list(request):
     """Every finding of the wards the user may see, with filters and counts per code and severity."""
-    result = check(wards=Ward.objects.visible_to(request.user))
+    result = check(wards=narrow_wards(Ward.objects.visible_to(request.user), request.GET))
     flt = FindingFilter(request.GET, result=result)
     findings = flt.apply()
     if request.GET.get("export") == "xlsx":  # the same filtered findings, every row, in the statutory layout

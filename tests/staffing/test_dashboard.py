@@ -70,3 +70,27 @@ def test_summary_per_group_equals_the_sum_of_its_ward_rows(country):
     (everything,) = result.summary(lambda district_id: "all").values()
     assert {name: getattr(everything, name) for name in SUMMED} == _sums(board.rows)
     assert (everything.wards, everything.districts) == (30, 3)
+
+
+def _key(finding):
+    return (finding.code, finding.ward_id, finding.official_id, finding.position, finding.message)
+
+
+def test_findings_list_and_api_filter_by_province_and_district(client, country):
+    one, two, other = country["districts"]
+    client.force_login(country["staff"])
+    everything = client.get("/phat-hien/").context["filter"].result.findings
+    ward_district = dict(Ward.objects.values_list("pk", "district_id"))
+    for d in country["districts"]:
+        page = client.get(f"/phat-hien/?district={d.slug}")
+        found = page.context["filter"].apply()
+        expected = [_key(f) for f in everything if f.ward_id and ward_district[f.ward_id] == d.pk]
+        assert [_key(f) for f in found if f.ward_id] == expected
+        assert "district" in page.context["querystring"]
+    province = client.get(f"/phat-hien/?province={one.province}").context["filter"].apply()
+    assert {ward_district[f.ward_id] for f in province if f.ward_id} == {one.pk, two.pk}
+    bad = client.get("/phat-hien/?district=khong-co")
+    assert "district" in bad.context["filter"].errors and not bad.context["findings"]
+    api = client.get(f"/api/v1/findings/?district={other.slug}").json()
+    assert api["count"] == client.get(f"/phat-hien/?district={other.slug}").context["total"]
+    assert client.get("/api/v1/findings/?district=khong-co").status_code == 400
