@@ -20,7 +20,7 @@ from personnel.api import official_field, position_field, ward_field
 from personnel.models import PostHolding
 from personnel.services import StaleVersion
 from staffing import plan, rules
-from staffing.filters import FindingFilter
+from staffing.filters import FindingFilter, narrow_wards
 from staffing.models import Parameter, Proposal, Review, Verdict
 from staffing.parameters import parameter_update
 from staffing.plan_filters import ProposalFilter
@@ -128,6 +128,8 @@ def _choice_param(name, description, choices):
             _choice_param("code", "Mã phát hiện", rules.CODES),
             _choice_param("severity", "Mức độ", rules.SEVERITY_LABELS),
             _choice_param("level", "Cấp: cán bộ, phường, quận", rules.LEVEL_LABELS),
+            OpenApiParameter("province", OpenApiTypes.STR, required=False, description="Tên tỉnh, thành phố"),
+            OpenApiParameter("district", OpenApiTypes.STR, required=False, description="Slug quận"),
             OpenApiParameter("ward", OpenApiTypes.STR, required=False, description="Slug phường"),
             OpenApiParameter("position", OpenApiTypes.STR, required=False, description="Mã chức danh"),
             OpenApiParameter("official", OpenApiTypes.STR, required=False, description="Mã cán bộ"),
@@ -144,7 +146,7 @@ class FindingViewSet(PortalViewSetMixin, viewsets.GenericViewSet):
         return Ward.objects.visible_to(self.request.user)
 
     def list(self, request):
-        result = check(wards=self.get_queryset())
+        result = check(wards=narrow_wards(self.get_queryset(), request.query_params))
         flt = FindingFilter(request.query_params, result=result)
         findings = flt.apply()
         if flt.errors:

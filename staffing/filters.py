@@ -7,16 +7,24 @@ Findings are computed, not rows, so this is a plain form over a :class:`staffing
     findings = flt.apply()            # the findings matching the valid fields (invalid ones are ignored)
     flt.errors                        # Vietnamese messages naming each bad parameter (API: answer 400)
 
-Parameters: ``code``, ``severity``, ``level``, ``ward`` (slug; only the wards of ``result``, so a ward chair
-cannot name another ward), ``position`` (post code: findings about that post, or about officials holding it
-in the ward), ``official`` (official code).
+Parameters: ``code``, ``severity``, ``level``, ``province`` (name) and ``district`` (slug) (only those of the
+wards of ``result``), ``ward`` (slug; only the wards of ``result``, so a ward chair cannot name another ward),
+``position`` (post code: findings about that post, or about officials holding it in the ward), ``official``
+(official code).
+
+A district or province asked for should also narrow the check itself (:func:`narrow_wards`): one district is
+checked instead of the country, and its district-level findings (which name no ward) are then known to be its.
 """
+
+from functools import cached_property
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from staffing import rules
+from wards.models import District
+from wards.text import fold
 
 ALL = [("", gettext_lazy("All"))]
 
@@ -25,11 +33,13 @@ class FindingFilter(forms.Form):
     code = forms.ChoiceField(label=gettext_lazy("Finding code"), required=False)
     severity = forms.ChoiceField(label=gettext_lazy("Severity"), required=False)
     level = forms.ChoiceField(label=gettext_lazy("Level"), required=False)
+    province = forms.ChoiceField(label=gettext_lazy("Province"), required=False)
+    district = forms.ChoiceField(label=gettext_lazy("District"), required=False)
     ward = forms.ChoiceField(label=gettext_lazy("Ward"), required=False)
     position = forms.ChoiceField(label=gettext_lazy("Post"), required=False)
     official = forms.CharField(label=gettext_lazy("Official code"), required=False, max_length=20)
 
-    PARAMS = ("code", "severity", "level", "ward", "position", "official")
+    PARAMS = ("code", "severity", "level", "province", "district", "ward", "position", "official")
 
     def __init__(self, data=None, *, result, **kwargs):
         super().__init__(data if data is not None else {}, **kwargs)
@@ -39,14 +49,36 @@ class FindingFilter(forms.Form):
         ]
         self.fields["severity"].choices = ALL + list(rules.SEVERITY_LABELS.items())
         self.fields["level"].choices = ALL + list(rules.LEVEL_LABELS.items())
+        # Loaded (one query) only when a province or district is asked for or the form is rendered.
+        self.fields["province"].choices = lambda: (
+            ALL + [(p, p) for p in sorted({d[3] for d in self._districts})]
+        )
+        self.fields["district"].choices = lambda: ALL + [(d[1], d[2]) for d in self._districts]
         self.fields["ward"].choices = ALL + [(w.slug, w.name) for w in result.wards]
         posts = sorted(result.law.posts.values(), key=lambda p: p.display_order)
         self.fields["position"].choices = ALL + [(p.code, p.title) for p in posts]
-        for name in ("code", "severity", "level", "ward", "position"):
+        for name in ("code", "severity", "level", "province", "district", "ward", "position"):
             # %%(value)s survives the name substitution; Django fills it with the rejected value.
             self.fields[name].error_messages["invalid_choice"] = _(
                 "Parameter %(name)s: “%%(value)s” is not a valid choice."
             ) % {"name": name}
+
+    @cached_property
+    def _districts(self) -> list:
+        """(id, slug, name, province) of the districts of the result's wards, by name."""
+        ids = {w.district_id for w in self.result.wards}
+        rows = District.objects.filter(pk__in=ids).values_list("id", "slug", "name", "province")
+        return sorted(rows, key=lambda d: (fold(d[2]), d[2]))
+
+    def _district_ids(self, v: dict) -> set | None:
+        """The ids of the districts asked for (``province`` and/or ``district``), None when neither is."""
+        if "province" not in v and "district" not in v:
+            return None
+        return {
+            d[0]
+            for d in self._districts
+            if v.get("province", d[3]) == d[3] and v.get("district", d[1]) == d[1]
+        }
 
     def values(self) -> dict:
         """The valid, non-empty parameters."""
@@ -61,6 +93,12 @@ class FindingFilter(forms.Form):
         wards = {w.slug: w.id for w in self.result.wards}
         ward_id = wards.get(v.get("ward"))
         posts = self.result.current_posts
+        district_ids = self._district_ids(v)
+        if district_ids is not None:
+            ward_district = {w.id: w.district_id for w in self.result.wards}
+            # A district-level finding names no ward: it is of the districts asked for only when every
+            # district the check ran district rules for is one of them (the check was narrowed to them).
+            whole_asked = set(self.result.roster.districts) <= district_ids
         for f in findings:
             if "code" in v and f.code != v["code"]:
                 continue
@@ -69,6 +107,10 @@ class FindingFilter(forms.Form):
             if "level" in v and f.level != v["level"]:
                 continue
             if "ward" in v and f.ward_id != ward_id:
+                continue
+            if district_ids is not None and (
+                not whole_asked if f.ward_id is None else ward_district.get(f.ward_id) not in district_ids
+            ):
                 continue
             if "official" in v and (f.official_code or "").lower() != v["official"].strip().lower():
                 continue
@@ -90,6 +132,17 @@ class FindingFilter(forms.Form):
             else:
                 params[key] = value
         return urlencode(params)
+
+
+def narrow_wards(wards, data):
+    """``wards`` (a Ward queryset) narrowed to the ``district`` (slug) and ``province`` (name) in ``data``, if
+    any: the check then runs for them only. A value matching none of ``wards`` leaves nothing to check, and
+    :class:`FindingFilter` names it as invalid."""
+    if data.get("district"):
+        wards = wards.filter(district__slug=data["district"])
+    if data.get("province"):
+        wards = wards.filter(district__province=data["province"])
+    return wards
 
 
 def findings_url(**params) -> str:

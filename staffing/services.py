@@ -232,6 +232,42 @@ READINESS_DEFINITION = (
 
 
 @dataclass
+class Totals:
+    """The dashboard's figures summed over a group of wards (a province, a district): see
+    :meth:`CheckResult.summary`."""
+
+    wards: int = 0
+    required: int = 0
+    current: int = 0
+    carrying: int = 0
+    leaving_retirement: int = 0
+    leaving_abolished: int = 0
+    filled: int = 0  # required seats filled (each post counted up to its required number)
+    surplus: int = 0
+    ready: int = 0
+    severities: Counter = field(default_factory=Counter)
+    district_ids: set = field(default_factory=set)  # districts with a ward in the group
+    whole_districts: int = 0  # of them, those every ward of which is checked (their headcount is known)
+    headcount: int = 0  # civil servants counted after the cutover, in those districts
+    cap: int = 0
+    over_cap: int = 0  # districts over their cap
+    signed_off: int = 0  # wards whose plan is signed off
+
+    @property
+    def districts(self) -> int:
+        return len(self.district_ids)
+
+    @property
+    def vacancy(self) -> int:
+        return self.required - self.filled
+
+    @property
+    def readiness(self) -> int:
+        """Percent of the required seats filled on D-day by someone without a blocker (as a ward's)."""
+        return round(100 * self.ready / self.required) if self.required else 100
+
+
+@dataclass
 class Dashboard:
     rows: list  # WardRow, in ward order
     headcount: dict  # district id -> (count after cutover, cap, number of wards)
@@ -299,13 +335,18 @@ class CheckResult:
     def blocked(self) -> set:
         return {f.official_id for f in self.findings if f.severity == rules.BLOCKER and f.official_id}
 
-    def dashboard(self) -> Dashboard:
-        """Per ward × post: required seats, current holders, carrying over, leaving, vacancy or surplus."""
-        proj = self.projection
-        posts = sorted(
+    @cached_property
+    def _dashboard_posts(self) -> list:
+        """The posts of the dashboard: those of the new structure and the abolished ones, in display order."""
+        return sorted(
             (p for p in self.law.posts.values() if p.in_structure or p.abolished),
             key=lambda p: p.display_order,
         )
+
+    def dashboard(self) -> Dashboard:
+        """Per ward × post: required seats, current holders, carrying over, leaving, vacancy or surplus."""
+        proj = self.projection
+        posts = self._dashboard_posts
         current = defaultdict(set)
         for h in self.roster.holdings:
             current[(h.ward_id, h.position)].add(h.official_id)
@@ -320,9 +361,7 @@ class CheckResult:
         for ward in self.wards:
             post_rows = []
             for post in posts:
-                low, high = post.seats_for(ward.ward_class)
-                required = 0 if post.abolished else (low or 0)
-                maximum = 0 if post.abolished else high
+                required, maximum = _seat_limits(post, ward.ward_class)
                 key = (ward.id, post.code)
                 holders = proj.holders.get(key, [])
                 carrying = len(holders)
@@ -337,10 +376,98 @@ class CheckResult:
                 ))  # fmt: skip
             severities = Counter(f.severity for f in self.for_ward(ward.id))
             rows.append(WardRow(ward, post_rows, severities))
+        return Dashboard(rows, self.headcount())
+
+    def headcount(self) -> dict:
+        """district id -> (civil servants counted after the cutover, cap, number of wards), for each district
+        whose every ward is checked."""
         per_ward = self.law.value("headcount_per_ward")
-        counted = rules.headcount_by_district(self.law, self.roster, proj)
-        headcount = {d: (counted.get(d, 0), per_ward * n, n) for d, n in self.roster.districts.items()}
-        return Dashboard(rows, headcount)
+        counted = rules.headcount_by_district(self.law, self.roster, self.projection)
+        return {d: (counted.get(d, 0), per_ward * n, n) for d, n in self.roster.districts.items()}
+
+    def summary(self, group_of, signed_off: Iterable[int] = ()) -> dict:
+        """The dashboard's figures summed per group of wards: ``group_of(district_id)`` names the group of a
+        district's wards (its province, or the district itself). One pass over the wards, the holdings, the
+        projection and the findings, whatever the number of wards: no per ward × post rows are built.
+
+        Returns {group: :class:`Totals`}. Each group's sums equal those of its wards' :class:`WardRow`;
+        its severities add the district-level findings of its districts (a district over its civil-servant
+        cap has one ``DISTRICT_HEADCOUNT_EXCEEDED`` blocker, which belongs to no ward). ``signed_off``: the
+        ids of the wards whose plan is signed off.
+        """
+        posts = {p.code: p for p in self._dashboard_posts}
+        ward_group = {}
+        out = {}
+        required_by_class = {}
+        for ward in self.wards:
+            key = group_of(ward.district_id)
+            ward_group[ward.id] = (key, ward.ward_class)
+            totals = out.get(key)
+            if totals is None:
+                totals = out[key] = Totals()
+            cls = ward.ward_class
+            if cls not in required_by_class:
+                required_by_class[cls] = sum(_seat_limits(p, cls)[0] for p in posts.values())
+            totals.wards += 1
+            totals.required += required_by_class[cls]
+            totals.district_ids.add(ward.district_id)
+        current = {
+            (h.ward_id, h.position, h.official_id)
+            for h in self.roster.holdings
+            if h.position in posts and h.ward_id in ward_group
+        }
+        for ward_id, _position, _official in current:
+            out[ward_group[ward_id][0]].current += 1
+        leaving = {
+            (h.ward_id, h.position, reason, h.official_id)
+            for h, reason in self.projection.leaving
+            if h.position in posts and h.ward_id in ward_group
+        }
+        for ward_id, _position, reason, _official in leaving:
+            totals = out[ward_group[ward_id][0]]
+            if reason == "retirement":
+                totals.leaving_retirement += 1
+            elif reason == "abolished":
+                totals.leaving_abolished += 1
+        blocked = self.blocked
+        for (ward_id, position), holders in self.projection.holders.items():
+            post = posts.get(position)
+            if post is None or ward_id not in ward_group:
+                continue
+            key, cls = ward_group[ward_id]
+            required, maximum = _seat_limits(post, cls)
+            totals = out[key]
+            carrying = len(holders)
+            totals.carrying += carrying
+            totals.filled += min(required, carrying)
+            totals.ready += min(required, sum(1 for oid in holders if oid not in blocked))
+            if maximum is not None:
+                totals.surplus += max(0, carrying - maximum)
+        for f in self.findings:
+            if f.ward_id in ward_group:
+                out[ward_group[f.ward_id][0]].severities[f.severity] += 1
+        for district_id, (count, cap, _n) in self.headcount().items():
+            totals = out.get(group_of(district_id))
+            if totals is None:
+                continue
+            totals.headcount += count
+            totals.cap += cap
+            totals.whole_districts += 1
+            if count > cap:
+                totals.over_cap += 1
+                totals.severities[rules.BLOCKER] += 1  # its DISTRICT_HEADCOUNT_EXCEEDED finding
+        for ward_id in signed_off:
+            if ward_id in ward_group:
+                out[ward_group[ward_id][0]].signed_off += 1
+        return out
+
+
+def _seat_limits(post: rules.PostRule, ward_class: str) -> tuple:
+    """(required seats, maximum or None) of ``post`` in a ward of ``ward_class``; an abolished post has none."""
+    if post.abolished:
+        return 0, 0
+    low, high = post.seats_for(ward_class)
+    return low or 0, high
 
 
 def check(

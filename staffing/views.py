@@ -17,13 +17,13 @@ from personnel.models import Sex
 from personnel.views import official_context
 from personnel.views import official_detail as plain_official_detail
 from staffing import reports, rules
-from staffing.filters import FindingFilter
+from staffing.filters import FindingFilter, narrow_wards
 from staffing.models import SignOff
 from staffing.retirement import parse_birth, retirement
-from staffing.services import READINESS_DEFINITION, NoReform, check, retirement_roadmap
+from staffing.services import READINESS_DEFINITION, NoReform, check, retirement_roadmap, ward_order_key
 from wards import access
 from wards.clock import today
-from wards.models import Ward
+from wards.models import District, Ward
 from wards.views import ward_context
 from wards.views import ward_detail as plain_ward_detail
 
@@ -99,7 +99,7 @@ def _url(**params) -> str:
 @reform_required()
 def findings_list(request):
     """Every finding of the wards the user may see, with filters and counts per code and severity."""
-    result = check(wards=Ward.objects.visible_to(request.user))
+    result = check(wards=narrow_wards(Ward.objects.visible_to(request.user), request.GET))
     flt = FindingFilter(request.GET, result=result)
     findings = flt.apply()
     if request.GET.get("export") == "xlsx":  # the same filtered findings, every row, in the statutory layout
@@ -132,17 +132,146 @@ def findings_list(request):
     )
 
 
+# The dashboard's levels: one row per province, per district of one province, or the ward × post table of one
+# district (a page of WARDS_PER_PAGE wards at a time).
+PROVINCES, DISTRICTS, WARDS = "provinces", "districts", "wards"
+WARDS_PER_PAGE = 50
+
+
+def _dashboard_level(request, visible) -> dict:
+    """Which level of the dashboard to show, for which wards (1 query: the districts of the visible wards).
+
+    One district visible (a district's Interior Office, a ward chair): its wards, whatever the parameters.
+    More: ``?district=<slug>`` its wards; ``?province=<name>`` one row per district of the province; none, one
+    row per province (per district when all are in one province). Breadcrumbs lead back up.
+    """
+    districts = {
+        row["id"]: row
+        for row in District.objects.filter(pk__in=visible.order_by().values("district_id"))
+        .order_by()
+        .values("id", "slug", "name", "province")
+    }
+    level = {"level": WARDS, "wards": visible, "scope": {}, "crumbs": [], "error": None, "group_of": None}
+    if len(districts) <= 1:
+        return level
+    provinces = {d["province"] for d in districts.values()}
+    several = len(provinces) > 1
+    root = _("Whole country") if several else next(iter(provinces))
+    wanted_district = request.GET.get("district", "")
+    province = request.GET.get("province", "")
+    district = None
+    if wanted_district:
+        district = next((d for d in districts.values() if d["slug"] == wanted_district), None)
+        if district is None:
+            level["error"] = _("District “%(value)s” is not among the districts you may see.") % {
+                "value": wanted_district
+            }
+        else:
+            province = district["province"]
+    if province and province not in provinces:
+        level["error"] = level["error"] or _(
+            "Province “%(value)s” is not among the provinces you may see."
+        ) % {"value": province}
+        province, district = "", None
+    crumbs = [{"label": root, "url": "?"}]
+    if province and several:
+        crumbs.append({"label": province, "url": "?" + urlencode({"province": province})})
+    if district is not None:
+        crumbs.append({"label": district["name"], "url": "?" + urlencode({"district": district["slug"]})})
+        level.update(wards=visible.filter(district_id=district["id"]), scope={"district": district["slug"]})
+    elif province and several:
+        ids = [d["id"] for d in districts.values() if d["province"] == province]
+        level.update(level=DISTRICTS, wards=visible.filter(district_id__in=ids), scope={"province": province})
+    elif several:
+        level.update(level=PROVINCES)
+    else:
+        level.update(level=DISTRICTS)
+    if level["level"] == PROVINCES:
+        level["group_of"] = lambda district_id: districts[district_id]["province"]
+    elif level["level"] == DISTRICTS:
+        level["group_of"] = lambda district_id: district_id
+    level.update(crumbs=crumbs, districts=districts)
+    return level
+
+
+def _summary_rows(level: dict, summary: dict) -> list:
+    """One row per province or district, sorted by name, each number linking to its findings."""
+    districts = level["districts"]
+    rows = []
+    for key, totals in summary.items():
+        if level["level"] == PROVINCES:
+            name, scope = key, {"province": key}
+        else:
+            name, scope = districts[key]["name"], {"district": districts[key]["slug"]}
+        rows.append(
+            {
+                "name": name,
+                "url": "?" + urlencode(scope),
+                "totals": totals,
+                "links": {
+                    "all": _url(**scope),
+                    "ward": _url(level="ward", **scope),
+                    "blocker": _url(severity="blocker", **scope),
+                    "warning": _url(severity="warning", **scope),
+                    "retirement": _url(code="RETIRES_BEFORE_CUTOVER", **scope),
+                    "abolished": _url(code="POST_ABOLISHED", **scope),
+                    "headcount": _url(code="DISTRICT_HEADCOUNT_EXCEEDED", **scope),
+                },
+            }
+        )
+    rows.sort(key=lambda r: ward_order_key(r["name"]))
+    return rows
+
+
 @reform_required()
 def dashboard(request):
-    """The D-day dashboard: days left, per ward × post seats, readiness, the district headcount."""
-    result = check(wards=Ward.objects.visible_to(request.user))
-    board = result.dashboard()
+    """The D-day dashboard: days left, readiness, the headcount; per ward × post seats for one district, and
+    the same figures summed per province or district above it (``_dashboard_level``)."""
+    level = _dashboard_level(request, Ward.objects.visible_to(request.user))
+    scope = level["scope"]
+    result = check(wards=level["wards"])
     law = result.law
     # The plan's sign-off per ward (staffing.plan): one query.
-    signoffs = {s.ward_id: s for s in SignOff.objects.visible_to(request.user).filter(reform__code=law.code)}
+    signoffs = SignOff.objects.visible_to(request.user).filter(reform__code=law.code)
+    if scope:
+        signoffs = signoffs.filter(ward_id__in=[w.id for w in result.wards])
     day = today()
+    show_district = access.can(request.user, "view_district")
+    context = {
+        "law": law,
+        "today": day,
+        "days_left": (law.cutover - day).days,
+        "level": level["level"],
+        "crumbs": level["crumbs"],
+        "error": level["error"],
+        "show_district": show_district,
+        "per_ward": law.value("headcount_per_ward"),
+        "counts": result.counts(),
+        "severity_links": {s: _url(severity=s, **scope) for s in rules.SEVERITIES},
+        "headcount_link": _url(code="DISTRICT_HEADCOUNT_EXCEEDED", **scope),
+        "readiness_definition": READINESS_DEFINITION,
+        "defaults": law.defaults,
+    }
+    if level["level"] != WARDS:
+        summary = result.summary(level["group_of"], signoffs.values_list("ward_id", flat=True))
+        whole = [t for t in summary.values() if t.whole_districts]
+        context.update(
+            rows=_summary_rows(level, summary),
+            headcount_summary={
+                "districts": sum(t.whole_districts for t in whole),
+                "over": sum(t.over_cap for t in whole),
+            },
+        )
+        return render(request, "staffing/dashboard.html", context)
+    board = result.dashboard()
+    signoffs = {s.ward_id: s for s in signoffs}
+    page = None
+    board_rows = board.rows
+    if len(board_rows) > WARDS_PER_PAGE:
+        page = Paginator(board_rows, WARDS_PER_PAGE).get_page(request.GET.get("page"))
+        board_rows = page.object_list
     rows = []
-    for row in board.rows:
+    for row in board_rows:
         slug = row.ward.slug
         posts = []
         for p in row.posts:
@@ -154,15 +283,15 @@ def dashboard(request):
                 {
                     "row": p,
                     "links": {
-                        "required": _url(level="ward", **base),
-                        "current": _url(**base),
-                        "carrying": _url(code="CONVERSION_REQUIRED", **base),
-                        "retirement": _url(code="RETIRES_BEFORE_CUTOVER", **base),
-                        "abolished": _url(code="POST_ABOLISHED", **base),
-                        "plan": _url(**base),
-                        "vacancy": _url(code=vacancy_code, **base),
+                        "required": _url(level="ward", **base, **scope),
+                        "current": _url(**base, **scope),
+                        "carrying": _url(code="CONVERSION_REQUIRED", **base, **scope),
+                        "retirement": _url(code="RETIRES_BEFORE_CUTOVER", **base, **scope),
+                        "abolished": _url(code="POST_ABOLISHED", **base, **scope),
+                        "plan": _url(**base, **scope),
+                        "vacancy": _url(code=vacancy_code, **base, **scope),
                         "surplus": _url(
-                            code="VICE_CHAIR_COUNT" if p.post.code == "PHO_CHU_TICH" else "", **base
+                            code="VICE_CHAIR_COUNT" if p.post.code == "PHO_CHU_TICH" else "", **base, **scope
                         ),
                     },
                 }
@@ -173,39 +302,27 @@ def dashboard(request):
                 "signoff": signoffs.get(row.ward.id),
                 "posts": posts,
                 "links": {
-                    "ward": _url(ward=slug),
-                    "blocker": _url(ward=slug, severity="blocker"),
-                    "warning": _url(ward=slug, severity="warning"),
-                    "retirement": _url(ward=slug, code="RETIRES_BEFORE_CUTOVER"),
-                    "abolished": _url(ward=slug, code="POST_ABOLISHED"),
-                    "vacancy": _url(ward=slug, level="ward"),
+                    "ward": _url(ward=slug, **scope),
+                    "blocker": _url(ward=slug, severity="blocker", **scope),
+                    "warning": _url(ward=slug, severity="warning", **scope),
+                    "retirement": _url(ward=slug, code="RETIRES_BEFORE_CUTOVER", **scope),
+                    "abolished": _url(ward=slug, code="POST_ABOLISHED", **scope),
+                    "vacancy": _url(ward=slug, level="ward", **scope),
                 },
             }
         )
-    show_district = access.can(request.user, "view_district")
     headcount = []
     if show_district:
         for _district_id, (count, cap, n_wards) in sorted(board.headcount.items()):
             headcount.append({"count": count, "cap": cap, "wards": n_wards, "over": count > cap})
-    counts = result.counts()
-    return render(
-        request,
-        "staffing/dashboard.html",
-        {
-            "law": law,
-            "today": day,
-            "days_left": (law.cutover - day).days,
-            "rows": rows,
-            "headcount": headcount,
-            "show_district": show_district,
-            "per_ward": law.value("headcount_per_ward"),
-            "counts": counts,
-            "severity_links": {s: _url(severity=s) for s in rules.SEVERITIES},
-            "headcount_link": _url(code="DISTRICT_HEADCOUNT_EXCEEDED"),
-            "readiness_definition": READINESS_DEFINITION,
-            "defaults": law.defaults,
-        },
+    context.update(
+        rows=rows,
+        ward_count=len(board.rows),
+        page_obj=page,
+        page_query=urlencode(scope),
+        headcount=headcount,
     )
+    return render(request, "staffing/dashboard.html", context)
 
 
 class RetirementForm(forms.Form):
