@@ -80,6 +80,12 @@ class FindingFilter(forms.Form):
             if v.get("province", d[3]) == d[3] and v.get("district", d[1]) == d[1]
         }
 
+    def shown(self) -> list:
+        """The fields to render: province and district only where they narrow something (the wards span
+        several districts) or were asked for, so a district's own page does not show one-option menus."""
+        several = len({w.district_id for w in self.result.wards}) > 1
+        return [f for f in self if several or f.name not in ("province", "district") or f.value()]
+
     def values(self) -> dict:
         """The valid, non-empty parameters."""
         self.is_valid()

@@ -217,3 +217,16 @@ def test_findings_list_and_api_filter_by_province_and_district(client, country):
     api = client.get(f"/api/v1/findings/?district={other.slug}").json()
     assert api["count"] == client.get(f"/phat-hien/?district={other.slug}").context["total"]
     assert client.get("/api/v1/findings/?district=khong-co").status_code == 400
+
+
+def test_province_and_district_menus_show_only_where_they_narrow_something(client, country, users):
+    one = country["districts"][0]
+    client.force_login(country["staff"])
+    page = client.get("/phat-hien/").content.decode()
+    assert 'name="province"' in page and 'name="district"' in page
+    drilled = client.get(f"/phat-hien/?district={one.slug}").content.decode()
+    assert f'<option value="{one.slug}" selected>' in drilled
+    # A ward chair (one ward) sees no one-option province or district menu.
+    client.force_login(users["chair"])
+    own = client.get("/phat-hien/").content.decode()
+    assert 'name="ward"' in own and 'name="province"' not in own and 'name="district"' not in own
