@@ -31,9 +31,10 @@ PLAN_CODES = {
 BASIS_PLAN = "Kế hoạch 152/KH-UBND ngày 19/4/2021 của UBND quận Đống Đa: mỗi cán bộ một phương án bố trí"
 
 
-@dataclass(frozen=True)
 class PlanFinding(Finding):
     """A finding of a plan-only check; same shape as the rules' findings."""
+
+    __slots__ = ()
 
     @property
     def label(self) -> str:

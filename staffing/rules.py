@@ -1,7 +1,7 @@
 """The Decree 32 check as pure functions over plain data (domain.md §8). No queries here.
 
 ``staffing.services`` loads a :class:`Law` (the reform's PositionRule and Parameter rows) and a :class:`Roster`
-(wards, officials, post holdings, relations as plain dataclasses) and calls :func:`evaluate`, which
+(wards, officials, post holdings, relations as named tuples) and calls :func:`evaluate`, which
 
 1. :func:`project`\\ s the roster to the day after the cutover: the holdings open on the reference date, minus
    the holders retiring before the cutover and the abolished posts, with the reassignment plan
@@ -17,6 +17,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
+from typing import NamedTuple
 
 from staffing.plan_types import PlannedChange
 from staffing.retirement import Retirement, Roadmap, add_months, add_years, retirement
@@ -141,10 +143,12 @@ class Law:
 
 
 # ------------------------------------------------------------------------------------------- the roster
+#
+# The records below are named tuples: a national roster holds 250,000 people and 260,000 holdings, and a tuple
+# is built straight from a database row (``Person._make(row)``) at a fraction of a dataclass's time and memory.
 
 
-@dataclass(frozen=True)
-class WardInfo:
+class WardInfo(NamedTuple):
     id: int
     slug: str
     name: str
@@ -153,8 +157,7 @@ class WardInfo:
     order: int = 0  # position in the portal's ward order
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
     id: int
     code: str
     full_name: str
@@ -171,8 +174,7 @@ class Person:
     birth_year_only: bool = False
 
 
-@dataclass(frozen=True)
-class Holding:
+class Holding(NamedTuple):
     id: int
     official_id: int
     ward_id: int
@@ -181,8 +183,7 @@ class Holding:
     is_primary: bool = True
 
 
-@dataclass(frozen=True)
-class Relation:
+class Relation(NamedTuple):
     official_id: int
     relative_id: int
     kind: str
@@ -205,8 +206,7 @@ class Roster:
 # ------------------------------------------------------------------------------------------ the finding
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     code: str
     severity: str
     level: str
@@ -239,6 +239,11 @@ class Finding:
                 "official": self.official_code, "message": self.message, "basis": self.basis}  # fmt: skip
 
 
+_new = tuple.__new__  # builds a named tuple from a tuple of its fields, without the keyword-parsing __new__
+CODE_INDEX = {code: i for i, code in enumerate(CODES)}
+SEVERITY_INDEX = {severity: i for i, severity in enumerate(SEVERITIES)}
+
+
 def _d(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
@@ -253,8 +258,7 @@ KEEP, MOVE, APPOINT, RETIRE, LEAVE, LAPSE = "keep", "move", "appoint", "retire",
 LEAVING_REASONS = {"retirement": "nghỉ hưu", "abolished": "chức danh bãi bỏ", "plan": "theo phương án"}
 
 
-@dataclass(frozen=True)
-class Seat:
+class Seat(NamedTuple):
     """A post held on the day after the cutover."""
 
     official_id: int
@@ -285,13 +289,39 @@ class Projection:
     @cached_property
     def holders(self) -> dict:
         """(ward id, position) -> sorted distinct official ids seated there after the cutover."""
-        out = defaultdict(set)
+        out = {}
         for seat in self.seats:
-            out[(seat.ward_id, seat.position)].add(seat.official_id)
-        return {k: sorted(v) for k, v in out.items()}
+            key = (seat.ward_id, seat.position)
+            ids = out.get(key)
+            if ids is None:
+                out[key] = [seat.official_id]
+            else:
+                ids.append(seat.official_id)
+        for key, ids in out.items():
+            if len(ids) > 1:
+                out[key] = sorted(set(ids))
+        return out
 
     def outcomes(self, official_id: int) -> set:
         return {c.outcome for c in self.changes.get(official_id, ())}
+
+
+def retirements_of(people: Iterable[Person], roadmap: Roadmap) -> dict:
+    """official id -> Retirement for everyone of sex M or F. Computed once per sex and birth month (only the
+    month matters, see :func:`staffing.retirement.retirement`): a roster shares a few hundred of them."""
+    memo = {"M": {}, "F": {}}  # sex -> {year * 12 + month: Retirement}
+    out = {}
+    for p in people:
+        by_month = memo.get(p.sex)
+        if by_month is None:
+            continue
+        born = p.birth_date
+        month = born.year * 12 + born.month
+        r = by_month.get(month)
+        if r is None:
+            r = by_month[month] = retirement(p.sex, born, roadmap)
+        out[p.id] = r
+    return out
 
 
 def project(
@@ -299,33 +329,24 @@ def project(
 ) -> Projection:
     """The roster on the day after the cutover: carry-overs, changed by the plan."""
     cutover = law.cutover
-    retirements = {
-        p.id: retirement(p.sex, p.birth_date, law.roadmap)
-        for p in roster.people.values()
-        if p.sex in ("M", "F")
-    }
+    retirements = retirements_of(roster.people.values(), law.roadmap)
+    retiring = {oid for oid, r in retirements.items() if r.retirement_date < cutover}
+    kept = {code for code, post in law.posts.items() if not post.abolished}
     changes = defaultdict(list)
     for change in plan or ():
         changes[change.official_id].append(change)
     seats, leaving = [], []
+    seat, add_seat, add_leaving = Seat, seats.append, leaving.append
     for h in roster.holdings:
-        post = law.posts.get(h.position)
-        outcomes = {c.outcome for c in changes.get(h.official_id, ())}
-        retiring = h.official_id in retirements and retirements[h.official_id].retirement_date < cutover
-        if retiring:
-            leaving.append((h, "retirement"))
-        elif post is None or post.abolished:
-            leaving.append((h, "abolished"))
-        elif outcomes & {RETIRE, LEAVE}:
-            leaving.append((h, "plan"))
-        elif h.is_primary and outcomes & {MOVE, APPOINT}:
-            leaving.append((h, "plan"))
-        elif not h.is_primary and any(
-            c.outcome == LAPSE and c.holding_id in (None, h.id) for c in changes.get(h.official_id, ())
-        ):
-            leaving.append((h, "plan"))
+        official_id = h.official_id
+        if official_id in retiring:
+            add_leaving((h, "retirement"))
+        elif h.position not in kept:
+            add_leaving((h, "abolished"))
+        elif official_id in changes and _leaves_by_plan(h, changes[official_id]):
+            add_leaving((h, "plan"))
         else:
-            seats.append(Seat(h.official_id, h.ward_id, h.position, h.is_primary, h.start_date, None, h.id))
+            add_seat(_new(seat, (official_id, h.ward_id, h.position, h.is_primary, h.start_date, None, h.id)))
     for official_id, official_changes in changes.items():
         person = roster.people.get(official_id)
         for c in official_changes:
@@ -337,6 +358,17 @@ def project(
                     Seat(official_id, ward_id, c.target_position, True, c.effective_date or cutover, c)
                 )
     return Projection(as_of or cutover, cutover, retirements, seats, leaving, dict(changes))
+
+
+def _leaves_by_plan(h: Holding, changes: list) -> bool:
+    """Whether the plan ends the holding ``h`` of an official with ``changes`` (who neither retires before the
+    cutover nor holds an abolished post)."""
+    outcomes = {c.outcome for c in changes}
+    if outcomes & {RETIRE, LEAVE}:
+        return True
+    if h.is_primary:
+        return bool(outcomes & {MOVE, APPOINT})
+    return any(c.outcome == LAPSE and c.holding_id in (None, h.id) for c in changes)
 
 
 # ------------------------------------------------------------------------------------------- the rules
@@ -352,39 +384,91 @@ class Context:
     as_of: dt.date
 
     def finding(self, code, severity, level, message, basis, *, ward_id=None, person=None, position=None):
-        if person is not None and ward_id is None:
-            ward_id = person.ward_id
+        if person is None:
+            official_id = official_code = official_name = None
+            person_key = ""
+        else:
+            if ward_id is None:
+                ward_id = person.ward_id
+            official_id, official_code, official_name = person.id, person.code, person.full_name
+            person_key = person.sort_key
         ward = self.roster.wards.get(ward_id) if ward_id is not None else None
-        post_order = self.law.posts[position].display_order if position in self.law.posts else 0
         key = (
             -1 if ward is None else ward.order,
-            SEVERITIES.index(severity),
-            person.sort_key if person else "",
-            person.code if person else "",
-            list(CODES).index(code),
-            post_order,
+            SEVERITY_INDEX[severity],
+            person_key,
+            official_code or "",
+            CODE_INDEX[code],
+            self.post_order.get(position, 0),
         )
-        return Finding(code=code, severity=severity, level=level, message=message, basis=basis,
-                       ward_id=ward.id if ward else None, ward_slug=ward.slug if ward else None,
-                       ward_name=ward.name if ward else None, official_id=person.id if person else None,
-                       official_code=person.code if person else None,
-                       official_name=person.full_name if person else None, position=position, sort_key=key)  # fmt: skip
+        if ward is None:
+            fields = (code, severity, level, message, basis, None, None, None)
+        else:
+            fields = (code, severity, level, message, basis, ward.id, ward.slug, ward.name)
+        return _new(Finding, (*fields, official_id, official_code, official_name, position, key))
+
+    def official_finding(self, code, severity, message, basis, person, position):
+        """``finding(code, severity, OFFICIAL, message, basis, person=person, position=position)``, faster."""
+        ward = self.roster.wards.get(person.ward_id)
+        if ward is None:
+            return self.finding(code, severity, OFFICIAL, message, basis, person=person, position=position)
+        key = (
+            ward.order, SEVERITY_INDEX[severity], person.sort_key, person.code, CODE_INDEX[code],
+            self.post_order.get(position, 0),
+        )  # fmt: skip
+        return _new(Finding, (code, severity, OFFICIAL, message, basis, ward.id, ward.slug, ward.name, person.id,
+                              person.code, person.full_name, position, key))  # fmt: skip
+
+    @cached_property
+    def post_order(self) -> dict:
+        return {code: post.display_order for code, post in self.law.posts.items()}
+
+    @cached_property
+    def cutover(self) -> str:
+        """The cutover date as the messages write it."""
+        return _d(self.law.cutover)
 
     def in_scope(self, person: Person | None) -> bool:
         return person is not None and person.ward_id in self.roster.scope
 
     @cached_property
-    def subjects(self) -> list:
-        """The officials the findings are about: those of the wards in scope holding a post now."""
-        ids = {h.official_id for h in self.roster.holdings}
-        return [p for pid in sorted(ids) if self.in_scope(p := self.roster.people.get(pid))]
+    def standard_seats(self) -> list:
+        """(person, seat, post) for every in-structure post held after the cutover by an official in scope, once
+        per official and post, in the projection's order."""
+        people, scope = self.roster.people, self.roster.scope
+        structure = {code: post for code, post in self.law.posts.items() if post.in_structure}
+        out = []
+        first = {}  # official id -> position of their first such seat
+        seen = set()  # (official id, position) of the others
+        for seat in self.projection.seats:
+            post = structure.get(seat.position)
+            if post is None:
+                continue
+            person = people.get(seat.official_id)
+            if person is None or person.ward_id not in scope:
+                continue
+            position = first.get(seat.official_id)
+            if position is None:
+                first[seat.official_id] = seat.position
+            elif position == seat.position:
+                continue
+            else:  # another post of the same official (rare)
+                key = (seat.official_id, seat.position)
+                if key in seen:
+                    continue
+                seen.add(key)
+            out.append((person, seat, post))
+        return out
 
     @cached_property
-    def primary_position(self) -> dict:
-        out = {}
-        for h in sorted(self.roster.holdings, key=lambda h: (not h.is_primary, h.id)):
-            out.setdefault(h.official_id, h.position)
-        return out
+    def filled(self) -> set:
+        """(ward id, position) of every post held after the cutover."""
+        return {(seat.ward_id, seat.position) for seat in self.projection.seats}
+
+    @cached_property
+    def leader_seats(self) -> list:
+        """The seats of Chairs and Vice-Chairs after the cutover, in the projection's order."""
+        return [seat for seat in self.projection.seats if seat.position in LEADERSHIP]
 
     def title(self, code: str) -> str:
         post = self.law.posts.get(code)
@@ -392,11 +476,19 @@ class Context:
 
 
 def rule_retires_before_cutover(ctx: Context):
-    cutover = ctx.law.cutover
-    for person in ctx.subjects:
-        r = ctx.projection.retirements.get(person.id)
-        if r is None or r.retirement_date >= cutover:
+    # The officials of the wards in scope holding a post now who retire before the cutover: the projection
+    # sets all their holdings aside for retirement. Each is named by their primary post (else the first).
+    first = {}
+    for h, reason in ctx.projection.leaving:
+        if reason == "retirement":
+            other = first.get(h.official_id)
+            if other is None or (not h.is_primary, h.id) < (not other.is_primary, other.id):
+                first[h.official_id] = h
+    for official_id in sorted(first):
+        person = ctx.roster.people.get(official_id)
+        if not ctx.in_scope(person):
             continue
+        r = ctx.projection.retirements[official_id]
         resolved = ctx.projection.outcomes(person.id) & {RETIRE, LEAVE}
         born = (
             f"năm sinh {person.birth_date.year}"
@@ -405,12 +497,12 @@ def rule_retires_before_cutover(ctx: Context):
         )
         message = (
             f"{person.full_name} ({born}) đủ tuổi nghỉ hưu {_age(r)}, thời điểm nghỉ hưu {_d(r.retirement_date)}, "
-            f"trước ngày chuyển đổi {_d(cutover)}"
+            f"trước ngày chuyển đổi {ctx.cutover}"
             + ("; đã có phương án nghỉ." if resolved else ": cần giải quyết chế độ và không chuyển đổi.")
         )
         yield ctx.finding("RETIRES_BEFORE_CUTOVER", INFO if resolved else BLOCKER, OFFICIAL, message,
                           ctx.law.basis("retirement_roadmap"), person=person,
-                          position=ctx.primary_position.get(person.id))  # fmt: skip
+                          position=first[official_id].position)  # fmt: skip
 
 
 def rule_retires_within_term(ctx: Context):
@@ -418,9 +510,9 @@ def rule_retires_within_term(ctx: Context):
     term = ctx.law.value("term_years")
     term_end = add_years(cutover, term)
     seen = set()
-    for seat in ctx.projection.seats:
+    for seat in ctx.leader_seats:
         person = ctx.roster.people.get(seat.official_id)
-        if seat.position not in LEADERSHIP or not ctx.in_scope(person) or person.id in seen:
+        if not ctx.in_scope(person) or person.id in seen:
             continue
         r = ctx.projection.retirements.get(person.id)
         if r is None or not (cutover <= r.retirement_date < term_end):
@@ -429,7 +521,7 @@ def rule_retires_within_term(ctx: Context):
         proposed = " (theo phương án)" if seat.change else ""
         message = (
             f"{ctx.title(seat.position)}{proposed} {person.full_name} nghỉ hưu ngày {_d(r.retirement_date)} "
-            f"({_age(r)}), trước khi hết nhiệm kỳ {term} năm tính từ {_d(cutover)}."
+            f"({_age(r)}), trước khi hết nhiệm kỳ {term} năm tính từ {ctx.cutover}."
         )
         yield ctx.finding("RETIRES_WITHIN_TERM", WARNING, OFFICIAL, message,
                           ctx.law.basis("term_years", "retirement_roadmap"), person=person,
@@ -437,13 +529,17 @@ def rule_retires_within_term(ctx: Context):
 
 
 def rule_post_abolished(ctx: Context):
-    for h, reason in ctx.projection.leaving:
-        if reason != "abolished":
-            continue
+    abolished = [h for h, reason in ctx.projection.leaving if reason == "abolished"]
+    ids = {h.official_id for h in abolished}
+    seats = defaultdict(list)  # the seats their holders keep after the cutover
+    for seat in ctx.projection.seats:
+        if seat.official_id in ids:
+            seats[seat.official_id].append(seat)
+    for h in abolished:
         person = ctx.roster.people.get(h.official_id)
         if not ctx.in_scope(person):
             continue
-        remaining = ctx.projection.seats_by_official.get(person.id, [])
+        remaining = seats.get(person.id, [])
         outcomes = ctx.projection.outcomes(person.id)
         post = ctx.law.posts.get(h.position)
         title = ctx.title(h.position)
@@ -451,17 +547,17 @@ def rule_post_abolished(ctx: Context):
             others = ", ".join(ctx.title(s.position) for s in remaining)
             severity, message = (
                 INFO,
-                f"Chức danh kiêm nhiệm {title} bãi bỏ từ {_d(ctx.law.cutover)}; tiếp tục giữ {others}.",
+                f"Chức danh kiêm nhiệm {title} bãi bỏ từ {ctx.cutover}; tiếp tục giữ {others}.",
             )
         elif remaining or outcomes & {RETIRE, LEAVE}:
             severity, message = (
                 INFO,
-                f"Chức danh {title} bãi bỏ từ {_d(ctx.law.cutover)}; đã có phương án bố trí.",
+                f"Chức danh {title} bãi bỏ từ {ctx.cutover}; đã có phương án bố trí.",
             )
         else:
             severity = BLOCKER
             message = (
-                f"Chức danh duy nhất {title} của {person.full_name} bãi bỏ từ {_d(ctx.law.cutover)}: "
+                f"Chức danh duy nhất {title} của {person.full_name} bãi bỏ từ {ctx.cutover}: "
                 "cần bố trí công tác khác hoặc giải quyết chính sách."
             )
         yield ctx.finding("POST_ABOLISHED", severity, OFFICIAL, message, post.basis if post else "",
@@ -469,33 +565,26 @@ def rule_post_abolished(ctx: Context):
 
 
 def rule_conversion_required(ctx: Context):
-    seen = set()
-    for seat in sorted(ctx.projection.seats, key=lambda s: (not s.is_primary, s.holding_id or 0)):
-        person = ctx.roster.people.get(seat.official_id)
-        post = ctx.law.posts.get(seat.position)
-        if seat.change or not ctx.in_scope(person) or person.id in seen:
-            continue
-        if not (post and post.in_structure and post.kind_after == "cong_chuc"):
-            continue
-        seen.add(person.id)
-        message = (
-            f"{person.full_name} ({post.title}) chuyển thành công chức làm việc tại phường từ "
-            f"{_d(ctx.law.cutover)}: cần quyết định chuyển đổi của Chủ tịch UBND quận."
-        )
-        yield ctx.finding("CONVERSION_REQUIRED", INFO, OFFICIAL, message, BASIS_TRANSITION, person=person,
-                          position=seat.position)  # fmt: skip
-
-
-def _standard_seats(ctx: Context):
-    """(person, seat, post) for every in-structure post held after the cutover by an official in scope."""
-    seen = set()
-    for seat in ctx.projection.seats:
-        person = ctx.roster.people.get(seat.official_id)
-        post = ctx.law.posts.get(seat.position)
-        if not ctx.in_scope(person) or not (post and post.in_structure) or (person.id, seat.position) in seen:
-            continue
-        seen.add((person.id, seat.position))
-        yield person, seat, post
+    # One finding per official carried over (no plan change) into a post that becomes a civil servant's: the
+    # primary one, else the earliest holding.
+    converting = {code for code, post in ctx.law.posts.items() if post.kind_after == "cong_chuc"}
+    chosen = {}  # official id -> (person, seat, post)
+    for item in ctx.standard_seats:
+        seat = item[1]
+        if seat.change is None and seat.position in converting:
+            other = chosen.get(seat.official_id)
+            if other is None:
+                chosen[seat.official_id] = item
+            elif (not seat.is_primary, seat.holding_id) < (not other[1].is_primary, other[1].holding_id):
+                chosen[seat.official_id] = item
+    tail = (
+        f" chuyển thành công chức làm việc tại phường từ {ctx.cutover}: cần quyết định chuyển đổi của Chủ tịch "
+        "UBND quận."
+    )
+    finding = ctx.official_finding
+    for person, seat, post in chosen.values():
+        message = f"{person.full_name} ({post.title}){tail}"
+        yield finding("CONVERSION_REQUIRED", INFO, message, BASIS_TRANSITION, person, seat.position)
 
 
 def _education_label(level: int | None) -> str:
@@ -513,7 +602,7 @@ def _political_label(level: int | None) -> str:
 def rule_education_below_standard(ctx: Context):
     grace_from = ctx.law.date("education_grace_recruited_before")
     grace_until = ctx.law.date("education_grace_until")
-    for person, seat, post in _standard_seats(ctx):
+    for person, seat, post in ctx.standard_seats:
         if post.min_education is None or person.education >= post.min_education:
             continue
         in_grace = bool(
@@ -537,7 +626,7 @@ def rule_education_below_standard(ctx: Context):
 
 
 def rule_it_certificate_missing(ctx: Context):
-    for person, seat, post in _standard_seats(ctx):
+    for person, seat, post in ctx.standard_seats:
         if post.requires_it_certificate and not person.it_certificate:
             message = f"{post.title}: chưa có chứng chỉ tin học cơ bản."
             yield ctx.finding("IT_CERTIFICATE_MISSING", WARNING, OFFICIAL, message, post.basis, person=person,
@@ -545,7 +634,7 @@ def rule_it_certificate_missing(ctx: Context):
 
 
 def rule_political_theory_below_standard(ctx: Context):
-    for person, seat, post in _standard_seats(ctx):
+    for person, seat, post in ctx.standard_seats:
         if post.min_political_theory is not None and person.political_theory < post.min_political_theory:
             message = (
                 f"Lý luận chính trị {_political_label(person.political_theory)}; {post.title} cần "
@@ -556,7 +645,9 @@ def rule_political_theory_below_standard(ctx: Context):
 
 
 def rule_civil_status_qualification(ctx: Context):
-    for person, seat, post in _standard_seats(ctx):
+    for person, seat, post in ctx.standard_seats:
+        if not (post.requires_law_training or post.requires_civil_status_training):
+            continue
         missing = []
         if post.requires_law_training and not person.law_training:
             missing.append("trung cấp luật")
@@ -608,7 +699,7 @@ def rule_chair_tenure_limit(ctx: Context):
     limit = ctx.law.value("chair_tenure_limit_years")
     term = ctx.law.value("term_years")
     term_end = add_years(ctx.law.cutover, term) - dt.timedelta(days=1)
-    for seat in ctx.projection.seats:
+    for seat in ctx.leader_seats:
         person = ctx.roster.people.get(seat.official_id)
         if seat.position != CHAIR or seat.change or not seat.since or not ctx.in_scope(person):
             continue
@@ -628,9 +719,8 @@ def rule_relative_in_restricted_post(ctx: Context):
     restricted = set(ctx.law.value("relative_restricted_posts"))
     kinds = set(ctx.law.value("relative_kinds"))
     leaders = defaultdict(set)  # ward id -> leader official ids after the cutover
-    for seat in ctx.projection.seats:
-        if seat.position in LEADERSHIP:
-            leaders[seat.ward_id].add(seat.official_id)
+    for seat in ctx.leader_seats:
+        leaders[seat.ward_id].add(seat.official_id)
     related = defaultdict(set)
     for rel in ctx.roster.relations:
         if rel.kind in kinds:
@@ -638,6 +728,8 @@ def rule_relative_in_restricted_post(ctx: Context):
             related[rel.relative_id].add(rel.official_id)
     seen = set()
     for seat in ctx.projection.seats:
+        if seat.official_id not in related:
+            continue
         person = ctx.roster.people.get(seat.official_id)
         if seat.position not in restricted or not ctx.in_scope(person) or (person.id, seat.position) in seen:
             continue
@@ -662,9 +754,9 @@ def _scope_wards(ctx: Context):
 def rule_chair_vacant(ctx: Context):
     post = ctx.law.posts.get(CHAIR)
     for ward in _scope_wards(ctx):
-        if not ctx.projection.holders.get((ward.id, CHAIR)):
+        if (ward.id, CHAIR) not in ctx.filled:
             message = (
-                f"Phường {ward.name} không có Chủ tịch UBND sau ngày {_d(ctx.law.cutover)}: Chủ tịch UBND quận cần "
+                f"Phường {ward.name} không có Chủ tịch UBND sau ngày {ctx.cutover}: Chủ tịch UBND quận cần "
                 "bổ nhiệm hoặc giao quyền Chủ tịch."
             )
             basis = BASIS_CHAIR + ("; " + post.basis if post else "")
@@ -675,9 +767,13 @@ def rule_vice_chair_count(ctx: Context):
     post = ctx.law.posts.get(VICE_CHAIR)
     if post is None:
         return
+    vice_chairs = defaultdict(set)
+    for seat in ctx.leader_seats:
+        if seat.position == VICE_CHAIR:
+            vice_chairs[seat.ward_id].add(seat.official_id)
     for ward in _scope_wards(ctx):
         low, high = post.seats_for(ward.ward_class)
-        n = len(ctx.projection.holders.get((ward.id, VICE_CHAIR), ()))
+        n = len(vice_chairs.get(ward.id, ()))
         if (low is not None and n < low) or (high is not None and n > high):
             limit = (
                 f"{low}" if low == high else f"{low or 0}–{high}" if high is not None else f"ít nhất {low}"
@@ -699,26 +795,22 @@ def rule_role_vacant(ctx: Context):
     for ward in _scope_wards(ctx):
         for post in posts:
             low, _high = post.seats_for(ward.ward_class)
-            if low and not ctx.projection.holders.get((ward.id, post.code)):
-                message = f"Phường {ward.name} không có người đảm nhiệm {post.title} sau ngày {_d(ctx.law.cutover)}."
+            if low and (ward.id, post.code) not in ctx.filled:
+                message = f"Phường {ward.name} không có người đảm nhiệm {post.title} sau ngày {ctx.cutover}."
                 yield ctx.finding("ROLE_VACANT", WARNING, WARD, message, post.basis, ward_id=ward.id,
                                   position=post.code)  # fmt: skip
 
 
 def headcount_by_district(law: Law, roster: Roster, projection: Projection) -> dict:
     """district id -> distinct officials seated after the cutover in posts counting in the headcount."""
+    counting = {code for code, post in law.posts.items() if post.counts_in_headcount and not post.abolished}
+    district_of = {wid: w.district_id for wid, w in roster.wards.items() if w.district_id in roster.districts}
     counted = defaultdict(set)
     for seat in projection.seats:
-        post = law.posts.get(seat.position)
-        ward = roster.wards.get(seat.ward_id)
-        if (
-            post
-            and post.counts_in_headcount
-            and not post.abolished
-            and ward
-            and ward.district_id in roster.districts
-        ):
-            counted[ward.district_id].add(seat.official_id)
+        if seat.position in counting:
+            district_id = district_of.get(seat.ward_id)
+            if district_id is not None:
+                counted[district_id].add(seat.official_id)
     return {district_id: len(ids) for district_id, ids in counted.items()}
 
 
@@ -763,5 +855,5 @@ def evaluate(
     projection = project(roster, law, list(plan or ()), as_of)
     ctx = Context(law, roster, projection, as_of)
     findings = [f for rule in RULES for f in rule(ctx)]
-    findings.sort(key=lambda f: f.sort_key)
+    findings.sort(key=attrgetter("sort_key"))
     return findings, projection
