@@ -420,6 +420,10 @@ class Context:
                               person.code, person.full_name, position, key))  # fmt: skip
 
     @cached_property
+    def post_basis(self) -> dict:
+        return {code: post.basis for code, post in self.law.posts.items()}
+
+    @cached_property
     def post_order(self) -> dict:
         return {code: post.display_order for code, post in self.law.posts.items()}
 
@@ -432,47 +436,60 @@ class Context:
         return person is not None and person.ward_id in self.roster.scope
 
     @cached_property
-    def standard_seats(self) -> list:
-        """(person, seat, post) for every in-structure post held after the cutover by an official in scope, once
-        per official and post, in the projection's order."""
+    def seat_index(self) -> tuple[list, dict, list]:
+        """One walk over the projection's seats: (standard seats, filled posts, leaders' seats).
+
+        standard seats: (person, seat, post) for every in-structure post held after the cutover by an official
+        in scope, once per official and post; filled posts: position -> ids of the wards where someone holds
+        it after the cutover; leaders' seats: the seats of Chairs and Vice-Chairs. Lists in the projection's
+        order."""
         people, scope = self.roster.people, self.roster.scope
         structure = {code: post for code, post in self.law.posts.items() if post.in_structure}
-        out = []
-        first = {}  # official id -> position of their first such seat
+        standard, filled, leaders = [], defaultdict(set), []
+        first = {}  # official id -> position of their first standard seat
         seen = set()  # (official id, position) of the others
         for seat in self.projection.seats:
-            post = structure.get(seat.position)
+            position = seat.position
+            filled[position].add(seat.ward_id)
+            if position in LEADERSHIP:
+                leaders.append(seat)
+            post = structure.get(position)
             if post is None:
                 continue
             person = people.get(seat.official_id)
             if person is None or person.ward_id not in scope:
                 continue
-            position = first.get(seat.official_id)
-            if position is None:
-                first[seat.official_id] = seat.position
-            elif position == seat.position:
+            other = first.get(seat.official_id)
+            if other is None:
+                first[seat.official_id] = position
+            elif other == position:
                 continue
             else:  # another post of the same official (rare)
-                key = (seat.official_id, seat.position)
+                key = (seat.official_id, position)
                 if key in seen:
                     continue
                 seen.add(key)
-            out.append((person, seat, post))
-        return out
+            standard.append((person, seat, post))
+        return standard, filled, leaders
 
-    @cached_property
-    def filled(self) -> set:
-        """(ward id, position) of every post held after the cutover."""
-        return {(seat.ward_id, seat.position) for seat in self.projection.seats}
+    @property
+    def standard_seats(self) -> list:
+        return self.seat_index[0]
 
-    @cached_property
+    @property
+    def filled(self) -> dict:
+        return self.seat_index[1]
+
+    @property
     def leader_seats(self) -> list:
-        """The seats of Chairs and Vice-Chairs after the cutover, in the projection's order."""
-        return [seat for seat in self.projection.seats if seat.position in LEADERSHIP]
+        return self.seat_index[2]
+
+    @cached_property
+    def titles(self) -> dict:
+        return {code: post.title for code, post in self.law.posts.items()}
 
     def title(self, code: str) -> str:
-        post = self.law.posts.get(code)
-        return post.title if post else code
+        return self.titles.get(code, code)
 
 
 def rule_retires_before_cutover(ctx: Context):
@@ -484,6 +501,7 @@ def rule_retires_before_cutover(ctx: Context):
             other = first.get(h.official_id)
             if other is None or (not h.is_primary, h.id) < (not other.is_primary, other.id):
                 first[h.official_id] = h
+    basis = ctx.law.basis("retirement_roadmap")
     for official_id in sorted(first):
         person = ctx.roster.people.get(official_id)
         if not ctx.in_scope(person):
@@ -500,15 +518,15 @@ def rule_retires_before_cutover(ctx: Context):
             f"trước ngày chuyển đổi {ctx.cutover}"
             + ("; đã có phương án nghỉ." if resolved else ": cần giải quyết chế độ và không chuyển đổi.")
         )
-        yield ctx.finding("RETIRES_BEFORE_CUTOVER", INFO if resolved else BLOCKER, OFFICIAL, message,
-                          ctx.law.basis("retirement_roadmap"), person=person,
-                          position=first[official_id].position)  # fmt: skip
+        yield ctx.official_finding("RETIRES_BEFORE_CUTOVER", INFO if resolved else BLOCKER, message, basis, person,
+                                   first[official_id].position)  # fmt: skip
 
 
 def rule_retires_within_term(ctx: Context):
     cutover = ctx.law.cutover
     term = ctx.law.value("term_years")
     term_end = add_years(cutover, term)
+    basis = ctx.law.basis("term_years", "retirement_roadmap")
     seen = set()
     for seat in ctx.leader_seats:
         person = ctx.roster.people.get(seat.official_id)
@@ -523,9 +541,7 @@ def rule_retires_within_term(ctx: Context):
             f"{ctx.title(seat.position)}{proposed} {person.full_name} nghỉ hưu ngày {_d(r.retirement_date)} "
             f"({_age(r)}), trước khi hết nhiệm kỳ {term} năm tính từ {ctx.cutover}."
         )
-        yield ctx.finding("RETIRES_WITHIN_TERM", WARNING, OFFICIAL, message,
-                          ctx.law.basis("term_years", "retirement_roadmap"), person=person,
-                          position=seat.position)  # fmt: skip
+        yield ctx.official_finding("RETIRES_WITHIN_TERM", WARNING, message, basis, person, seat.position)
 
 
 def rule_post_abolished(ctx: Context):
@@ -535,16 +551,16 @@ def rule_post_abolished(ctx: Context):
     for seat in ctx.projection.seats:
         if seat.official_id in ids:
             seats[seat.official_id].append(seat)
+    titles = ctx.titles
     for h in abolished:
         person = ctx.roster.people.get(h.official_id)
         if not ctx.in_scope(person):
             continue
         remaining = seats.get(person.id, [])
-        outcomes = ctx.projection.outcomes(person.id)
-        post = ctx.law.posts.get(h.position)
-        title = ctx.title(h.position)
+        outcomes = ctx.projection.outcomes(person.id) if person.id in ctx.projection.changes else set()
+        title = titles.get(h.position, h.position)
         if remaining and not (outcomes & {MOVE, APPOINT}):
-            others = ", ".join(ctx.title(s.position) for s in remaining)
+            others = ", ".join(titles.get(s.position, s.position) for s in remaining)
             severity, message = (
                 INFO,
                 f"Chức danh kiêm nhiệm {title} bãi bỏ từ {ctx.cutover}; tiếp tục giữ {others}.",
@@ -560,8 +576,8 @@ def rule_post_abolished(ctx: Context):
                 f"Chức danh duy nhất {title} của {person.full_name} bãi bỏ từ {ctx.cutover}: "
                 "cần bố trí công tác khác hoặc giải quyết chính sách."
             )
-        yield ctx.finding("POST_ABOLISHED", severity, OFFICIAL, message, post.basis if post else "",
-                          person=person, position=h.position)  # fmt: skip
+        yield ctx.official_finding("POST_ABOLISHED", severity, message, ctx.post_basis.get(h.position, ""), person,
+                                   h.position)  # fmt: skip
 
 
 def rule_conversion_required(ctx: Context):
@@ -587,6 +603,18 @@ def rule_conversion_required(ctx: Context):
         yield finding("CONVERSION_REQUIRED", INFO, message, BASIS_TRANSITION, person, seat.position)
 
 
+def _memo(function):
+    """``function`` of one argument, computed once per distinct argument (for the length of one rule)."""
+    values = {}
+
+    def memoised(arg):
+        if arg not in values:
+            values[arg] = function(arg)
+        return values[arg]
+
+    return memoised
+
+
 def _education_label(level: int | None) -> str:
     from personnel.models import Education  # labels only; the rules never query
 
@@ -602,16 +630,15 @@ def _political_label(level: int | None) -> str:
 def rule_education_below_standard(ctx: Context):
     grace_from = ctx.law.date("education_grace_recruited_before")
     grace_until = ctx.law.date("education_grace_until")
+    grace_basis = ctx.law.basis("education_grace_recruited_before", "education_grace_until")
+    label = _memo(_education_label)
     for person, seat, post in ctx.standard_seats:
         if post.min_education is None or person.education >= post.min_education:
             continue
         in_grace = bool(
             person.recruitment_date and person.recruitment_date < grace_from and ctx.as_of <= grace_until
         )
-        message = (
-            f"Trình độ {_education_label(person.education)}, chức danh {post.title} yêu cầu "
-            f"{_education_label(post.min_education)} trở lên"
-        )
+        message = f"Trình độ {label(person.education)}, chức danh {post.title} yêu cầu {label(post.min_education)} trở lên"
         if in_grace:
             message += (
                 f"; tuyển dụng {_d(person.recruitment_date)}, trong thời hạn chuẩn hóa đến {_d(grace_until)}."
@@ -620,28 +647,29 @@ def rule_education_below_standard(ctx: Context):
             message += f"; đã hết thời hạn chuẩn hóa ({_d(grace_until)})."
         else:
             message += "; không thuộc diện được chuẩn hóa."
-        basis = post.basis + "; " + ctx.law.basis("education_grace_recruited_before", "education_grace_until")
-        yield ctx.finding("EDUCATION_BELOW_STANDARD", WARNING if in_grace else BLOCKER, OFFICIAL, message, basis,
-                          person=person, position=seat.position)  # fmt: skip
+        basis = ctx.post_basis[post.code] + "; " + grace_basis
+        yield ctx.official_finding("EDUCATION_BELOW_STANDARD", WARNING if in_grace else BLOCKER, message, basis,
+                                   person, seat.position)  # fmt: skip
 
 
 def rule_it_certificate_missing(ctx: Context):
     for person, seat, post in ctx.standard_seats:
         if post.requires_it_certificate and not person.it_certificate:
             message = f"{post.title}: chưa có chứng chỉ tin học cơ bản."
-            yield ctx.finding("IT_CERTIFICATE_MISSING", WARNING, OFFICIAL, message, post.basis, person=person,
-                              position=seat.position)  # fmt: skip
+            yield ctx.official_finding("IT_CERTIFICATE_MISSING", WARNING, message, ctx.post_basis[post.code], person,
+                                       seat.position)  # fmt: skip
 
 
 def rule_political_theory_below_standard(ctx: Context):
+    label = _memo(_political_label)
     for person, seat, post in ctx.standard_seats:
         if post.min_political_theory is not None and person.political_theory < post.min_political_theory:
             message = (
-                f"Lý luận chính trị {_political_label(person.political_theory)}; {post.title} cần "
-                f"{_political_label(post.min_political_theory)} trở lên."
+                f"Lý luận chính trị {label(person.political_theory)}; {post.title} cần "
+                f"{label(post.min_political_theory)} trở lên."
             )
-            yield ctx.finding("POLITICAL_THEORY_BELOW_STANDARD", WARNING, OFFICIAL, message, post.basis,
-                              person=person, position=seat.position)  # fmt: skip
+            yield ctx.official_finding("POLITICAL_THEORY_BELOW_STANDARD", WARNING, message, ctx.post_basis[post.code],
+                                       person, seat.position)  # fmt: skip
 
 
 def rule_civil_status_qualification(ctx: Context):
@@ -655,8 +683,8 @@ def rule_civil_status_qualification(ctx: Context):
             missing.append("bồi dưỡng nghiệp vụ hộ tịch")
         if missing:
             message = f"{post.title}: chưa có {' và '.join(missing)}."
-            yield ctx.finding("CIVIL_STATUS_QUALIFICATION", WARNING, OFFICIAL, message, post.basis, person=person,
-                              position=seat.position)  # fmt: skip
+            yield ctx.official_finding("CIVIL_STATUS_QUALIFICATION", WARNING, message, ctx.post_basis[post.code],
+                                       person, seat.position)  # fmt: skip
 
 
 def months_left_ok(reference: dt.date, pension_from: dt.date, months: int) -> bool:
@@ -699,20 +727,24 @@ def rule_chair_tenure_limit(ctx: Context):
     limit = ctx.law.value("chair_tenure_limit_years")
     term = ctx.law.value("term_years")
     term_end = add_years(ctx.law.cutover, term) - dt.timedelta(days=1)
+    basis = ctx.law.basis("chair_tenure_limit_years", "term_years")
+    years_since = {}  # start date -> whole years to the end of the term
     for seat in ctx.leader_seats:
+        if seat.position != CHAIR or seat.change or not seat.since:
+            continue
         person = ctx.roster.people.get(seat.official_id)
-        if seat.position != CHAIR or seat.change or not seat.since or not ctx.in_scope(person):
+        if not ctx.in_scope(person):
             continue
         # Counted in whole years, as terms are: a Chair since mid-2016 ends the 2021–2026 term at 10 years.
-        years = completed_years(seat.since, term_end)
+        years = years_since.get(seat.since)
+        if years is None:
+            years = years_since[seat.since] = completed_years(seat.since, term_end)
         if years > limit:
             message = (
                 f"Chủ tịch UBND phường từ {_d(seat.since)}: đến hết nhiệm kỳ mới ({_d(term_end)}) sẽ giữ chức "
                 f"{years} năm liên tục tại phường, quá {limit} năm."
             )
-            yield ctx.finding("CHAIR_TENURE_LIMIT", WARNING, OFFICIAL, message,
-                              ctx.law.basis("chair_tenure_limit_years", "term_years"), person=person,
-                              position=CHAIR)  # fmt: skip
+            yield ctx.official_finding("CHAIR_TENURE_LIMIT", WARNING, message, basis, person, CHAIR)
 
 
 def rule_relative_in_restricted_post(ctx: Context):
@@ -741,9 +773,9 @@ def rule_relative_in_restricted_post(ctx: Context):
                 f"{person.full_name} giữ {ctx.title(seat.position)} là người thân của {name}, lãnh đạo UBND phường "
                 "sau chuyển đổi: cần bố trí vị trí khác."
             )
-            yield ctx.finding("RELATIVE_IN_RESTRICTED_POST", WARNING, OFFICIAL, message,
-                              ctx.law.basis("relative_restricted_posts", "relative_kinds"), person=person,
-                              position=seat.position)  # fmt: skip
+            yield ctx.official_finding("RELATIVE_IN_RESTRICTED_POST", WARNING, message,
+                                       ctx.law.basis("relative_restricted_posts", "relative_kinds"), person,
+                                       seat.position)  # fmt: skip
             break
 
 
@@ -754,7 +786,7 @@ def _scope_wards(ctx: Context):
 def rule_chair_vacant(ctx: Context):
     post = ctx.law.posts.get(CHAIR)
     for ward in _scope_wards(ctx):
-        if (ward.id, CHAIR) not in ctx.filled:
+        if ward.id not in ctx.filled.get(CHAIR, ()):
             message = (
                 f"Phường {ward.name} không có Chủ tịch UBND sau ngày {ctx.cutover}: Chủ tịch UBND quận cần "
                 "bổ nhiệm hoặc giao quyền Chủ tịch."
@@ -792,12 +824,15 @@ def rule_role_vacant(ctx: Context):
         ),
         key=lambda p: p.display_order,
     )
+    required = {}  # ward class -> the posts of ``posts`` a ward of that class must fill
+    filled = ctx.filled
     for ward in _scope_wards(ctx):
-        for post in posts:
-            low, _high = post.seats_for(ward.ward_class)
-            if low and (ward.id, post.code) not in ctx.filled:
+        if ward.ward_class not in required:
+            required[ward.ward_class] = [p for p in posts if p.seats_for(ward.ward_class)[0]]
+        for post in required[ward.ward_class]:
+            if ward.id not in filled.get(post.code, ()):
                 message = f"Phường {ward.name} không có người đảm nhiệm {post.title} sau ngày {ctx.cutover}."
-                yield ctx.finding("ROLE_VACANT", WARNING, WARD, message, post.basis, ward_id=ward.id,
+                yield ctx.finding("ROLE_VACANT", WARNING, WARD, message, ctx.post_basis[post.code], ward_id=ward.id,
                                   position=post.code)  # fmt: skip
 
 

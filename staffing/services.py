@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
@@ -107,6 +107,11 @@ def ward_order_key(name: str) -> tuple:
     return (fold(name), name)
 
 
+def _record(cls):
+    """A function making a ``cls`` (a named tuple) of a database row holding its fields in order."""
+    return partial(tuple.__new__, cls)
+
+
 def load_roster(*, wards=None, as_of: dt.date, plan: Iterable[PlannedChange] | None = None) -> rules.Roster:
     """Wards, current holdings, their officials and family relations as named tuples: 5 queries."""
     ward_qs = _ward_queryset(wards)
@@ -132,7 +137,7 @@ def load_roster(*, wards=None, as_of: dt.date, plan: Iterable[PlannedChange] | N
         who = Q(pk__in=open_holdings.values("official_id"))
     holdings = list(
         map(
-            rules.Holding._make,
+            _record(rules.Holding),
             open_holdings.order_by("pk").values_list(
                 "id", "official_id", "ward_id", "position__code", "start_date", "is_primary"
             ),
@@ -144,13 +149,13 @@ def load_roster(*, wards=None, as_of: dt.date, plan: Iterable[PlannedChange] | N
     year_only = ExpressionWrapper(Q(birth_precision=BirthPrecision.YEAR), output_field=BooleanField())
     people = {
         p.id: p
-        for p in map(rules.Person._make, Official.objects.filter(who).order_by().values_list(
+        for p in map(_record(rules.Person), Official.objects.filter(who).order_by().values_list(
             "id", "code", "full_name", "sex", "birth_date", "ward_id", "education", "political_theory",
             "it_certificate", "law_training", "civil_status_training", "recruitment_date", "sort_key", year_only,
         ))
     }  # fmt: skip
     relation_rows = relations.order_by("pk").values_list("official_id", "relative_id", "kind")
-    relations = list(map(rules.Relation._make, relation_rows))
+    relations = list(map(_record(rules.Relation), relation_rows))
     return rules.Roster(infos, people, holdings, relations, set(infos), whole)
 
 
