@@ -62,7 +62,7 @@ def _finding(
         0,
     )
     return PlanFinding(
-        code=code, severity=BLOCKER, level=OFFICIAL if person else WARD, message=message, basis=basis,
+        code=code, severity=BLOCKER, level=OFFICIAL if person else WARD, text=message, basis=basis,
         ward_id=ward.id if ward else None, ward_slug=ward.slug if ward else None,
         ward_name=ward.name if ward else None, official_id=person.id if person else None,
         official_code=person.code if person else None, official_name=person.full_name if person else None,

@@ -182,6 +182,17 @@ class Holding(NamedTuple):
     start_date: dt.date
     is_primary: bool = True
 
+    # A holding carried over to the day after the cutover is its own seat there: it has a Seat's attributes.
+    change = None
+
+    @property
+    def since(self) -> dt.date:
+        return self.start_date
+
+    @property
+    def holding_id(self) -> int:
+        return self.id
+
 
 class Relation(NamedTuple):
     official_id: int
@@ -207,10 +218,13 @@ class Roster:
 
 
 class Finding(NamedTuple):
+    """One finding. Its message is ``text``, or ``text.format(*text_args)`` when there are arguments: the check
+    of a whole country makes some 200,000 findings and formats a message only when it is read."""
+
     code: str
     severity: str
     level: str
-    message: str
+    text: str
     basis: str
     ward_id: int | None = None
     ward_slug: str | None = None
@@ -220,6 +234,11 @@ class Finding(NamedTuple):
     official_name: str | None = None
     position: str | None = None  # the post the finding is about, where there is one
     sort_key: tuple = ()
+    text_args: tuple = ()
+
+    @property
+    def message(self) -> str:
+        return self.text.format(*self.text_args) if self.text_args else self.text
 
     @property
     def label(self) -> str:
@@ -259,7 +278,9 @@ LEAVING_REASONS = {"retirement": "nghỉ hưu", "abolished": "chức danh bãi b
 
 
 class Seat(NamedTuple):
-    """A post held on the day after the cutover."""
+    """A post held on the day after the cutover, as the plan makes it. A current holding carried over is its
+    own seat (a :class:`Holding` has the same attributes, with ``change`` None), so that a national roster's
+    250,000 carry-overs need no second object each."""
 
     official_id: int
     ward_id: int
@@ -275,7 +296,7 @@ class Projection:
     as_of: dt.date
     cutover: dt.date
     retirements: dict  # official id -> Retirement
-    seats: list  # Seat
+    seats: list  # Seat, or a Holding carried over
     leaving: list  # (Holding, reason) with reason a key of LEAVING_REASONS
     changes: dict  # official id -> [PlannedChange]
 
@@ -336,7 +357,7 @@ def project(
     for change in plan or ():
         changes[change.official_id].append(change)
     seats, leaving = [], []
-    seat, add_seat, add_leaving = Seat, seats.append, leaving.append
+    add_seat, add_leaving = seats.append, leaving.append
     for h in roster.holdings:
         official_id = h.official_id
         if official_id in retiring:
@@ -346,7 +367,7 @@ def project(
         elif official_id in changes and _leaves_by_plan(h, changes[official_id]):
             add_leaving((h, "plan"))
         else:
-            add_seat(_new(seat, (official_id, h.ward_id, h.position, h.is_primary, h.start_date, None, h.id)))
+            add_seat(h)
     for official_id, official_changes in changes.items():
         person = roster.people.get(official_id)
         for c in official_changes:
@@ -383,7 +404,10 @@ class Context:
     projection: Projection
     as_of: dt.date
 
-    def finding(self, code, severity, level, message, basis, *, ward_id=None, person=None, position=None):
+    def finding(
+        self, code, severity, level, message, basis, *, ward_id=None, person=None, position=None, args=()
+    ):
+        """A finding; with ``args``, ``message`` is a format string (see :class:`Finding`)."""
         if person is None:
             official_id = official_code = official_name = None
             person_key = ""
@@ -405,19 +429,22 @@ class Context:
             fields = (code, severity, level, message, basis, None, None, None)
         else:
             fields = (code, severity, level, message, basis, ward.id, ward.slug, ward.name)
-        return _new(Finding, (*fields, official_id, official_code, official_name, position, key))
+        return _new(Finding, (*fields, official_id, official_code, official_name, position, key, args))
 
-    def official_finding(self, code, severity, message, basis, person, position):
-        """``finding(code, severity, OFFICIAL, message, basis, person=person, position=position)``, faster."""
+    def official_finding(self, code, severity, message, basis, person, position, args=()):
+        """``finding(code, severity, OFFICIAL, message, basis, person=person, position=position, args=args)``,
+        faster."""
         ward = self.roster.wards.get(person.ward_id)
         if ward is None:
-            return self.finding(code, severity, OFFICIAL, message, basis, person=person, position=position)
+            return self.finding(
+                code, severity, OFFICIAL, message, basis, person=person, position=position, args=args
+            )
         key = (
             ward.order, SEVERITY_INDEX[severity], person.sort_key, person.code, CODE_INDEX[code],
             self.post_order.get(position, 0),
         )  # fmt: skip
         return _new(Finding, (code, severity, OFFICIAL, message, basis, ward.id, ward.slug, ward.name, person.id,
-                              person.code, person.full_name, position, key))  # fmt: skip
+                              person.code, person.full_name, position, key, args))  # fmt: skip
 
     @cached_property
     def post_basis(self) -> dict:
@@ -529,11 +556,11 @@ def rule_retires_within_term(ctx: Context):
     basis = ctx.law.basis("term_years", "retirement_roadmap")
     seen = set()
     for seat in ctx.leader_seats:
+        r = ctx.projection.retirements.get(seat.official_id)
+        if r is None or not (cutover <= r.retirement_date < term_end):
+            continue
         person = ctx.roster.people.get(seat.official_id)
         if not ctx.in_scope(person) or person.id in seen:
-            continue
-        r = ctx.projection.retirements.get(person.id)
-        if r is None or not (cutover <= r.retirement_date < term_end):
             continue
         seen.add(person.id)
         proposed = " (theo phương án)" if seat.change else ""
@@ -560,7 +587,7 @@ def rule_post_abolished(ctx: Context):
         outcomes = ctx.projection.outcomes(person.id) if person.id in ctx.projection.changes else set()
         title = titles.get(h.position, h.position)
         if remaining and not (outcomes & {MOVE, APPOINT}):
-            others = ", ".join(titles.get(s.position, s.position) for s in remaining)
+            others = ", ".join([titles.get(s.position, s.position) for s in remaining])
             severity, message = (
                 INFO,
                 f"Chức danh kiêm nhiệm {title} bãi bỏ từ {ctx.cutover}; tiếp tục giữ {others}.",
@@ -587,20 +614,23 @@ def rule_conversion_required(ctx: Context):
     chosen = {}  # official id -> (person, seat, post)
     for item in ctx.standard_seats:
         seat = item[1]
-        if seat.change is None and seat.position in converting:
-            other = chosen.get(seat.official_id)
-            if other is None:
+        if seat.position in converting and seat.change is None:
+            other = chosen.setdefault(seat.official_id, item)
+            if other is not item and (not seat.is_primary, seat.holding_id) < (
+                not other[1].is_primary,
+                other[1].holding_id,
+            ):
                 chosen[seat.official_id] = item
-            elif (not seat.is_primary, seat.holding_id) < (not other[1].is_primary, other[1].holding_id):
-                chosen[seat.official_id] = item
-    tail = (
-        f" chuyển thành công chức làm việc tại phường từ {ctx.cutover}: cần quyết định chuyển đổi của Chủ tịch "
-        "UBND quận."
+    text = (
+        "{} ({}) chuyển thành công chức làm việc tại phường từ "
+        + ctx.cutover
+        + ": cần quyết định chuyển đổi của "
+        "Chủ tịch UBND quận."
     )
     finding = ctx.official_finding
     for person, seat, post in chosen.values():
-        message = f"{person.full_name} ({post.title}){tail}"
-        yield finding("CONVERSION_REQUIRED", INFO, message, BASIS_TRANSITION, person, seat.position)
+        yield finding("CONVERSION_REQUIRED", INFO, text, BASIS_TRANSITION, person, seat.position,
+                      (person.full_name, post.title))  # fmt: skip
 
 
 def _memo(function):
@@ -750,20 +780,22 @@ def rule_chair_tenure_limit(ctx: Context):
 def rule_relative_in_restricted_post(ctx: Context):
     restricted = set(ctx.law.value("relative_restricted_posts"))
     kinds = set(ctx.law.value("relative_kinds"))
-    leaders = defaultdict(set)  # ward id -> leader official ids after the cutover
-    for seat in ctx.leader_seats:
-        leaders[seat.ward_id].add(seat.official_id)
+    basis = ctx.law.basis("relative_restricted_posts", "relative_kinds")
     related = defaultdict(set)
     for rel in ctx.roster.relations:
         if rel.kind in kinds:
             related[rel.official_id].add(rel.relative_id)
             related[rel.relative_id].add(rel.official_id)
+    candidates = [s for s in ctx.projection.seats if s.official_id in related and s.position in restricted]
+    wards = {seat.ward_id for seat in candidates}
+    leaders = defaultdict(set)  # ward id -> leader official ids after the cutover (of the candidates' wards)
+    for seat in ctx.leader_seats:
+        if seat.ward_id in wards:
+            leaders[seat.ward_id].add(seat.official_id)
     seen = set()
-    for seat in ctx.projection.seats:
-        if seat.official_id not in related:
-            continue
+    for seat in candidates:
         person = ctx.roster.people.get(seat.official_id)
-        if seat.position not in restricted or not ctx.in_scope(person) or (person.id, seat.position) in seen:
+        if not ctx.in_scope(person) or (person.id, seat.position) in seen:
             continue
         for leader_id in sorted(related.get(person.id, set()) & leaders.get(seat.ward_id, set())):
             leader = ctx.roster.people.get(leader_id)
@@ -773,9 +805,9 @@ def rule_relative_in_restricted_post(ctx: Context):
                 f"{person.full_name} giữ {ctx.title(seat.position)} là người thân của {name}, lãnh đạo UBND phường "
                 "sau chuyển đổi: cần bố trí vị trí khác."
             )
-            yield ctx.official_finding("RELATIVE_IN_RESTRICTED_POST", WARNING, message,
-                                       ctx.law.basis("relative_restricted_posts", "relative_kinds"), person,
-                                       seat.position)  # fmt: skip
+            yield ctx.official_finding(
+                "RELATIVE_IN_RESTRICTED_POST", WARNING, message, basis, person, seat.position
+            )
             break
 
 
