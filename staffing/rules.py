@@ -50,6 +50,12 @@ CODES = {
 }
 
 CHAIR, VICE_CHAIR = "CHU_TICH", "PHO_CHU_TICH"
+QUALIFICATION_CODES = (
+    "EDUCATION_BELOW_STANDARD",
+    "IT_CERTIFICATE_MISSING",
+    "POLITICAL_THEORY_BELOW_STANDARD",
+    "CIVIL_STATUS_QUALIFICATION",
+)
 LEADERSHIP = (CHAIR, VICE_CHAIR)
 CLASSES = ("I", "II", "III")
 DEFAULT_MARK = " [mặc định, chờ Sở Nội vụ xác nhận]"
@@ -503,6 +509,39 @@ class Context:
     def standard_seats(self) -> list:
         return self.seat_index[0]
 
+    @cached_property
+    def below_standard(self) -> dict:
+        """code -> the standard seats (person, seat, post) whose holder falls short of the post's standard, in the
+        projection's order, for the four rules on qualifications (one walk for the four)."""
+        out = {code: [] for code in QUALIFICATION_CODES}
+        education, it, political, civil = (out[code] for code in QUALIFICATION_CODES)
+        needs = {
+            code: (post.min_education, post.requires_it_certificate, post.min_political_theory,
+                   post.requires_law_training, post.requires_civil_status_training)
+            for code, post in self.law.posts.items()
+        }  # fmt: skip
+        for item in self.standard_seats:
+            person, _seat, post = item
+            min_education, needs_it, min_political, needs_law, needs_civil_status = needs[post.code]
+            if min_education is not None and person.education < min_education:
+                education.append(item)
+            if needs_it and not person.it_certificate:
+                it.append(item)
+            if min_political is not None and person.political_theory < min_political:
+                political.append(item)
+            if (needs_law and not person.law_training) or (
+                needs_civil_status and not person.civil_status_training
+            ):
+                civil.append(item)
+        return out
+
+    @cached_property
+    def scope_wards(self) -> list:
+        """The wards in scope, in the portal's order."""
+        return sorted(
+            (w for w in self.roster.wards.values() if w.id in self.roster.scope), key=lambda w: w.order
+        )
+
     @property
     def filled(self) -> dict:
         return self.seat_index[1]
@@ -611,6 +650,10 @@ def rule_post_abolished(ctx: Context):
                                    h.position)  # fmt: skip
 
 
+def _primary_first(seat) -> tuple:
+    return (not seat.is_primary, seat.holding_id)
+
+
 def rule_conversion_required(ctx: Context):
     # One finding per official carried over (no plan change) into a post that becomes a civil servant's: the
     # primary one, else the earliest holding.
@@ -620,21 +663,35 @@ def rule_conversion_required(ctx: Context):
         seat = item[1]
         if seat.position in converting and seat.change is None:
             other = chosen.setdefault(seat.official_id, item)
-            if other is not item and (not seat.is_primary, seat.holding_id) < (
-                not other[1].is_primary,
-                other[1].holding_id,
-            ):
+            if other is not item and _primary_first(seat) < _primary_first(other[1]):
                 chosen[seat.official_id] = item
     text = (
-        "{} ({}) chuyển thành công chức làm việc tại phường từ "
-        + ctx.cutover
-        + ": cần quyết định chuyển đổi của "
+        f"{{}} ({{}}) chuyển thành công chức làm việc tại phường từ {ctx.cutover}: cần quyết định chuyển đổi của "
         "Chủ tịch UBND quận."
     )
-    finding = ctx.official_finding
+    # Three findings in four at national scale are these: each is built here as Context.official_finding
+    # builds it, without a call.
+    wards, post_order = ctx.roster.wards, ctx.post_order
+    severity_index, code_index = SEVERITY_INDEX[INFO], CODE_INDEX["CONVERSION_REQUIRED"]
     for person, seat, post in chosen.values():
-        yield finding("CONVERSION_REQUIRED", INFO, text, BASIS_TRANSITION, person, seat.position,
-                      (person.full_name, post.title))  # fmt: skip
+        args = (person.full_name, post.title)
+        ward = wards.get(person.ward_id)
+        if ward is None:
+            yield ctx.official_finding(
+                "CONVERSION_REQUIRED", INFO, text, BASIS_TRANSITION, person, seat.position, args
+            )
+            continue
+        position = seat.position
+        key = (
+            ward.order,
+            severity_index,
+            person.sort_key,
+            person.code,
+            code_index,
+            post_order.get(position, 0),
+        )
+        yield _new(Finding, ("CONVERSION_REQUIRED", INFO, OFFICIAL, text, BASIS_TRANSITION, ward.id, ward.slug,
+                             ward.name, person.id, person.code, person.full_name, position, key, args))  # fmt: skip
 
 
 def _memo(function):
@@ -666,9 +723,8 @@ def rule_education_below_standard(ctx: Context):
     grace_until = ctx.law.date("education_grace_until")
     grace_basis = ctx.law.basis("education_grace_recruited_before", "education_grace_until")
     label = _memo(_education_label)
-    for person, seat, post in ctx.standard_seats:
-        if post.min_education is None or person.education >= post.min_education:
-            continue
+    # Seats whose holder's education is below the post's minimum (Context.below_standard).
+    for person, seat, post in ctx.below_standard["EDUCATION_BELOW_STANDARD"]:
         in_grace = bool(
             person.recruitment_date and person.recruitment_date < grace_from and ctx.as_of <= grace_until
         )
@@ -687,29 +743,28 @@ def rule_education_below_standard(ctx: Context):
 
 
 def rule_it_certificate_missing(ctx: Context):
-    for person, seat, post in ctx.standard_seats:
-        if post.requires_it_certificate and not person.it_certificate:
-            message = f"{post.title}: chưa có chứng chỉ tin học cơ bản."
-            yield ctx.official_finding("IT_CERTIFICATE_MISSING", WARNING, message, ctx.post_basis[post.code], person,
-                                       seat.position)  # fmt: skip
+    # Seats of posts requiring a basic IT certificate held by someone without one (Context.below_standard).
+    for person, seat, post in ctx.below_standard["IT_CERTIFICATE_MISSING"]:
+        message = f"{post.title}: chưa có chứng chỉ tin học cơ bản."
+        yield ctx.official_finding("IT_CERTIFICATE_MISSING", WARNING, message, ctx.post_basis[post.code], person,
+                                   seat.position)  # fmt: skip
 
 
 def rule_political_theory_below_standard(ctx: Context):
     label = _memo(_political_label)
-    for person, seat, post in ctx.standard_seats:
-        if post.min_political_theory is not None and person.political_theory < post.min_political_theory:
-            message = (
-                f"Lý luận chính trị {label(person.political_theory)}; {post.title} cần "
-                f"{label(post.min_political_theory)} trở lên."
-            )
-            yield ctx.official_finding("POLITICAL_THEORY_BELOW_STANDARD", WARNING, message, ctx.post_basis[post.code],
-                                       person, seat.position)  # fmt: skip
+    # Seats whose holder's political theory is below the post's minimum (Context.below_standard).
+    for person, seat, post in ctx.below_standard["POLITICAL_THEORY_BELOW_STANDARD"]:
+        message = (
+            f"Lý luận chính trị {label(person.political_theory)}; {post.title} cần "
+            f"{label(post.min_political_theory)} trở lên."
+        )
+        yield ctx.official_finding("POLITICAL_THEORY_BELOW_STANDARD", WARNING, message, ctx.post_basis[post.code],
+                                   person, seat.position)  # fmt: skip
 
 
 def rule_civil_status_qualification(ctx: Context):
-    for person, seat, post in ctx.standard_seats:
-        if not (post.requires_law_training or post.requires_civil_status_training):
-            continue
+    # Seats of posts requiring law or civil status training held by someone missing one (Context.below_standard).
+    for person, seat, post in ctx.below_standard["CIVIL_STATUS_QUALIFICATION"]:
         missing = []
         if post.requires_law_training and not person.law_training:
             missing.append("trung cấp luật")
@@ -815,13 +870,9 @@ def rule_relative_in_restricted_post(ctx: Context):
             break
 
 
-def _scope_wards(ctx: Context):
-    return sorted((w for w in ctx.roster.wards.values() if w.id in ctx.roster.scope), key=lambda w: w.order)
-
-
 def rule_chair_vacant(ctx: Context):
     post = ctx.law.posts.get(CHAIR)
-    for ward in _scope_wards(ctx):
+    for ward in ctx.scope_wards:
         if ward.id not in ctx.filled.get(CHAIR, ()):
             message = (
                 f"Phường {ward.name} không có Chủ tịch UBND sau ngày {ctx.cutover}: Chủ tịch UBND quận cần "
@@ -839,7 +890,7 @@ def rule_vice_chair_count(ctx: Context):
     for seat in ctx.leader_seats:
         if seat.position == VICE_CHAIR:
             vice_chairs[seat.ward_id].add(seat.official_id)
-    for ward in _scope_wards(ctx):
+    for ward in ctx.scope_wards:
         low, high = post.seats_for(ward.ward_class)
         n = len(vice_chairs.get(ward.id, ()))
         if (low is not None and n < low) or (high is not None and n > high):
@@ -862,7 +913,7 @@ def rule_role_vacant(ctx: Context):
     )
     required = {}  # ward class -> the posts of ``posts`` a ward of that class must fill
     filled = ctx.filled
-    for ward in _scope_wards(ctx):
+    for ward in ctx.scope_wards:
         if ward.ward_class not in required:
             required[ward.ward_class] = [p for p in posts if p.seats_for(ward.ward_class)[0]]
         for post in required[ward.ward_class]:
