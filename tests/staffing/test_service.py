@@ -2,6 +2,7 @@
 the dashboard's numbers agree with the findings and the holdings."""
 
 import datetime as dt
+import gc
 from collections import Counter
 
 import pytest
@@ -162,3 +163,25 @@ def test_the_demo_district_gives_the_same_findings_code_by_code(demo):
     assert dict(counts["severity"]) == {"blocker": 27, "warning": 26, "info": 348}
     assert dict(counts["code"]) == DEMO_AS_PLANNED
     assert _sorted_as_shown(planned)
+
+
+def test_the_check_leaves_the_garbage_collector_as_it_found_it(db):
+    wards = make_wards()
+    _fill(wards[0], "A")
+    assert gc.isenabled()
+    check()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        check()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    marker = [object()]
+    gc.freeze()  # as a pre-fork server does: the check must not unfreeze what the process froze
+    try:
+        check()
+        assert not any(o is marker for o in gc.get_objects())  # still frozen: not in a generation
+    finally:
+        gc.unfreeze()
+    assert any(o is marker for o in gc.get_objects())
