@@ -401,6 +401,30 @@ def _leaves_by_plan(h: Holding, changes: list) -> bool:
 # ------------------------------------------------------------------------------------------- the rules
 
 
+class SeatIndex(NamedTuple):
+    """What the rules read of the seats after the cutover, gathered in one walk over them (a national roster
+    has 250,000): lists in the projection's order.
+
+    - standard: (person, seat, post) for every in-structure post held by an official in scope, once per
+      official and post;
+    - filled: position -> ids of the wards where someone holds it;
+    - leaders: the seats of Chairs and Vice-Chairs;
+    - below_standard: code of a qualification rule -> the standard seats whose holder falls short of the
+      post's standard (education or political theory below its minimum, no IT certificate, law or civil
+      status training missing where it requires one);
+    - converting: official id -> the standard seat carried over (no plan change) into a post that becomes a
+      civil servant's: their primary one, else the earliest holding;
+    - kept: official id -> all their seats, for the officials one of whose posts is abolished.
+    """
+
+    standard: list
+    filled: dict
+    leaders: list
+    below_standard: dict
+    converting: dict
+    kept: dict
+
+
 @dataclass
 class Context:
     """Everything a rule reads: the law, the roster, the projection and the reference date."""
@@ -469,60 +493,55 @@ class Context:
         return person is not None and person.ward_id in self.roster.scope
 
     @cached_property
-    def seat_index(self) -> tuple[list, dict, list]:
-        """One walk over the projection's seats: (standard seats, filled posts, leaders' seats).
-
-        standard seats: (person, seat, post) for every in-structure post held after the cutover by an official
-        in scope, once per official and post; filled posts: position -> ids of the wards where someone holds
-        it after the cutover; leaders' seats: the seats of Chairs and Vice-Chairs. Lists in the projection's
-        order."""
+    def seat_index(self) -> "SeatIndex":
+        """One walk over the projection's seats for every rule that reads them (see :class:`SeatIndex`)."""
         people, scope = self.roster.people, self.roster.scope
         structure = {code: post for code, post in self.law.posts.items() if post.in_structure}
-        standard, filled, leaders = [], defaultdict(set), []
+        needs = {
+            code: (post.min_education, post.requires_it_certificate, post.min_political_theory,
+                   post.requires_law_training, post.requires_civil_status_training, post.kind_after == "cong_chuc")
+            for code, post in structure.items()
+        }  # fmt: skip
+        losing = {h.official_id for h, reason in self.projection.leaving if reason == "abolished"}
+        index = SeatIndex(
+            [], defaultdict(set), [], {code: [] for code in QUALIFICATION_CODES}, {}, defaultdict(list)
+        )
+        standard, filled, leaders, converting, kept = (
+            index.standard,
+            index.filled,
+            index.leaders,
+            index.converting,
+            index.kept,
+        )
+        education, it, political, civil = (index.below_standard[code] for code in QUALIFICATION_CODES)
         first = {}  # official id -> position of their first standard seat
         seen = set()  # (official id, position) of the others
         for seat in self.projection.seats:
-            position = seat.position
+            position, official_id = seat.position, seat.official_id
             filled[position].add(seat.ward_id)
             if position in LEADERSHIP:
                 leaders.append(seat)
+            if official_id in losing:
+                kept[official_id].append(seat)
             post = structure.get(position)
             if post is None:
                 continue
-            person = people.get(seat.official_id)
+            person = people.get(official_id)
             if person is None or person.ward_id not in scope:
                 continue
-            other = first.get(seat.official_id)
+            other = first.get(official_id)
             if other is None:
-                first[seat.official_id] = position
+                first[official_id] = position
             elif other == position:
                 continue
             else:  # another post of the same official (rare)
-                key = (seat.official_id, position)
+                key = (official_id, position)
                 if key in seen:
                     continue
                 seen.add(key)
-            standard.append((person, seat, post))
-        return standard, filled, leaders
-
-    @property
-    def standard_seats(self) -> list:
-        return self.seat_index[0]
-
-    @cached_property
-    def below_standard(self) -> dict:
-        """code -> the standard seats (person, seat, post) whose holder falls short of the post's standard, in the
-        projection's order, for the four rules on qualifications (one walk for the four)."""
-        out = {code: [] for code in QUALIFICATION_CODES}
-        education, it, political, civil = (out[code] for code in QUALIFICATION_CODES)
-        needs = {
-            code: (post.min_education, post.requires_it_certificate, post.min_political_theory,
-                   post.requires_law_training, post.requires_civil_status_training)
-            for code, post in self.law.posts.items()
-        }  # fmt: skip
-        for item in self.standard_seats:
-            person, _seat, post = item
-            min_education, needs_it, min_political, needs_law, needs_civil_status = needs[post.code]
+            item = (person, seat, post)
+            standard.append(item)
+            min_education, needs_it, min_political, needs_law, needs_civil_status, converts = needs[position]
             if min_education is not None and person.education < min_education:
                 education.append(item)
             if needs_it and not person.it_certificate:
@@ -533,7 +552,27 @@ class Context:
                 needs_civil_status and not person.civil_status_training
             ):
                 civil.append(item)
-        return out
+            if converts and seat.change is None:
+                chosen = converting.setdefault(official_id, item)
+                if chosen is not item and _primary_first(seat) < _primary_first(chosen[1]):
+                    converting[official_id] = item
+        return index
+
+    @property
+    def standard_seats(self) -> list:
+        return self.seat_index.standard
+
+    @property
+    def below_standard(self) -> dict:
+        return self.seat_index.below_standard
+
+    @property
+    def filled(self) -> dict:
+        return self.seat_index.filled
+
+    @property
+    def leader_seats(self) -> list:
+        return self.seat_index.leaders
 
     @cached_property
     def scope_wards(self) -> list:
@@ -541,14 +580,6 @@ class Context:
         return sorted(
             (w for w in self.roster.wards.values() if w.id in self.roster.scope), key=lambda w: w.order
         )
-
-    @property
-    def filled(self) -> dict:
-        return self.seat_index[1]
-
-    @property
-    def leader_seats(self) -> list:
-        return self.seat_index[2]
 
     @cached_property
     def titles(self) -> dict:
@@ -612,11 +643,7 @@ def rule_retires_within_term(ctx: Context):
 
 def rule_post_abolished(ctx: Context):
     abolished = [h for h, reason in ctx.projection.leaving if reason == "abolished"]
-    ids = {h.official_id for h in abolished}
-    seats = defaultdict(list)  # the seats their holders keep after the cutover
-    for seat in ctx.projection.seats:
-        if seat.official_id in ids:
-            seats[seat.official_id].append(seat)
+    seats = ctx.seat_index.kept  # the seats their holders keep after the cutover
     titles, scope, changes = ctx.titles, ctx.roster.scope, ctx.projection.changes
     texts = {}  # (abolished post, posts kept or None) -> message: the same few for thousands of officials
     for h in abolished:
@@ -656,15 +683,7 @@ def _primary_first(seat) -> tuple:
 
 def rule_conversion_required(ctx: Context):
     # One finding per official carried over (no plan change) into a post that becomes a civil servant's: the
-    # primary one, else the earliest holding.
-    converting = {code for code, post in ctx.law.posts.items() if post.kind_after == "cong_chuc"}
-    chosen = {}  # official id -> (person, seat, post)
-    for item in ctx.standard_seats:
-        seat = item[1]
-        if seat.position in converting and seat.change is None:
-            other = chosen.setdefault(seat.official_id, item)
-            if other is not item and _primary_first(seat) < _primary_first(other[1]):
-                chosen[seat.official_id] = item
+    # primary one, else the earliest holding (SeatIndex.converting).
     text = (
         f"{{}} ({{}}) chuyển thành công chức làm việc tại phường từ {ctx.cutover}: cần quyết định chuyển đổi của "
         "Chủ tịch UBND quận."
@@ -673,7 +692,7 @@ def rule_conversion_required(ctx: Context):
     # builds it, without a call.
     wards, post_order = ctx.roster.wards, ctx.post_order
     severity_index, code_index = SEVERITY_INDEX[INFO], CODE_INDEX["CONVERSION_REQUIRED"]
-    for person, seat, post in chosen.values():
+    for person, seat, post in ctx.seat_index.converting.values():
         args = (person.full_name, post.title)
         ward = wards.get(person.ward_id)
         if ward is None:
