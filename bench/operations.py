@@ -194,7 +194,7 @@ def op_check(ctx):
 
     check = adapters.staffing_check()  # raises NotBuilt
     repeat = ctx["args"].repeat
-    run, floor = measure.paired(check.run_all, check.floor, repeat)
+    run, floor = measure.paired(check.run_all, check.floor, repeat, between=check.forget)
     return _ratio_result(
         "check", "Full staffing check (all wards)", run, floor, check.floor_what, "check",
         findings=check.findings_by_code(), queries={"all_wards": run.queries},

@@ -31,9 +31,10 @@ PLAN_CODES = {
 BASIS_PLAN = "Kế hoạch 152/KH-UBND ngày 19/4/2021 của UBND quận Đống Đa: mỗi cán bộ một phương án bố trí"
 
 
-@dataclass(frozen=True)
 class PlanFinding(Finding):
     """A finding of a plan-only check; same shape as the rules' findings."""
+
+    __slots__ = ()
 
     @property
     def label(self) -> str:
@@ -61,7 +62,7 @@ def _finding(
         0,
     )
     return PlanFinding(
-        code=code, severity=BLOCKER, level=OFFICIAL if person else WARD, message=message, basis=basis,
+        code=code, severity=BLOCKER, level=OFFICIAL if person else WARD, text=message, basis=basis,
         ward_id=ward.id if ward else None, ward_slug=ward.slug if ward else None,
         ward_name=ward.name if ward else None, official_id=person.id if person else None,
         official_code=person.code if person else None, official_name=person.full_name if person else None,

@@ -1,7 +1,7 @@
 """The Decree 32 check as pure functions over plain data (domain.md §8). No queries here.
 
 ``staffing.services`` loads a :class:`Law` (the reform's PositionRule and Parameter rows) and a :class:`Roster`
-(wards, officials, post holdings, relations as plain dataclasses) and calls :func:`evaluate`, which
+(wards, officials, post holdings, relations as named tuples) and calls :func:`evaluate`, which
 
 1. :func:`project`\\ s the roster to the day after the cutover: the holdings open on the reference date, minus
    the holders retiring before the cutover and the abolished posts, with the reassignment plan
@@ -17,6 +17,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
+from typing import NamedTuple
 
 from staffing.plan_types import PlannedChange
 from staffing.retirement import Retirement, Roadmap, add_months, add_years, retirement
@@ -48,6 +50,12 @@ CODES = {
 }
 
 CHAIR, VICE_CHAIR = "CHU_TICH", "PHO_CHU_TICH"
+QUALIFICATION_CODES = (
+    "EDUCATION_BELOW_STANDARD",
+    "IT_CERTIFICATE_MISSING",
+    "POLITICAL_THEORY_BELOW_STANDARD",
+    "CIVIL_STATUS_QUALIFICATION",
+)
 LEADERSHIP = (CHAIR, VICE_CHAIR)
 CLASSES = ("I", "II", "III")
 DEFAULT_MARK = " [mặc định, chờ Sở Nội vụ xác nhận]"
@@ -141,10 +149,12 @@ class Law:
 
 
 # ------------------------------------------------------------------------------------------- the roster
+#
+# The records below are named tuples: a national roster holds 250,000 people and 260,000 holdings, and a tuple
+# is built straight from a database row (``Person._make(row)``) at a fraction of a dataclass's time and memory.
 
 
-@dataclass(frozen=True)
-class WardInfo:
+class WardInfo(NamedTuple):
     id: int
     slug: str
     name: str
@@ -153,8 +163,7 @@ class WardInfo:
     order: int = 0  # position in the portal's ward order
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
     id: int
     code: str
     full_name: str
@@ -171,8 +180,7 @@ class Person:
     birth_year_only: bool = False
 
 
-@dataclass(frozen=True)
-class Holding:
+class Holding(NamedTuple):
     id: int
     official_id: int
     ward_id: int
@@ -180,9 +188,19 @@ class Holding:
     start_date: dt.date
     is_primary: bool = True
 
+    # A holding carried over to the day after the cutover is its own seat there: it has a Seat's attributes.
+    change = None
 
-@dataclass(frozen=True)
-class Relation:
+    @property
+    def since(self) -> dt.date:
+        return self.start_date
+
+    @property
+    def holding_id(self) -> int:
+        return self.id
+
+
+class Relation(NamedTuple):
     official_id: int
     relative_id: int
     kind: str
@@ -205,12 +223,14 @@ class Roster:
 # ------------------------------------------------------------------------------------------ the finding
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
+    """One finding. Its message is ``text``, or ``text.format(*text_args)`` when there are arguments: the check
+    of a whole country makes some 200,000 findings and formats a message only when it is read."""
+
     code: str
     severity: str
     level: str
-    message: str
+    text: str
     basis: str
     ward_id: int | None = None
     ward_slug: str | None = None
@@ -220,6 +240,11 @@ class Finding:
     official_name: str | None = None
     position: str | None = None  # the post the finding is about, where there is one
     sort_key: tuple = ()
+    text_args: tuple = ()
+
+    @property
+    def message(self) -> str:
+        return self.text.format(*self.text_args) if self.text_args else self.text
 
     @property
     def label(self) -> str:
@@ -239,6 +264,11 @@ class Finding:
                 "official": self.official_code, "message": self.message, "basis": self.basis}  # fmt: skip
 
 
+_new = tuple.__new__  # builds a named tuple from a tuple of its fields, without the keyword-parsing __new__
+CODE_INDEX = {code: i for i, code in enumerate(CODES)}
+SEVERITY_INDEX = {severity: i for i, severity in enumerate(SEVERITIES)}
+
+
 def _d(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
@@ -253,9 +283,10 @@ KEEP, MOVE, APPOINT, RETIRE, LEAVE, LAPSE = "keep", "move", "appoint", "retire",
 LEAVING_REASONS = {"retirement": "nghỉ hưu", "abolished": "chức danh bãi bỏ", "plan": "theo phương án"}
 
 
-@dataclass(frozen=True)
-class Seat:
-    """A post held on the day after the cutover."""
+class Seat(NamedTuple):
+    """A post held on the day after the cutover, as the plan makes it. A current holding carried over is its
+    own seat (a :class:`Holding` has the same attributes, with ``change`` None), so that a national roster's
+    250,000 carry-overs need no second object each."""
 
     official_id: int
     ward_id: int
@@ -271,7 +302,7 @@ class Projection:
     as_of: dt.date
     cutover: dt.date
     retirements: dict  # official id -> Retirement
-    seats: list  # Seat
+    seats: list  # Seat, or a Holding carried over
     leaving: list  # (Holding, reason) with reason a key of LEAVING_REASONS
     changes: dict  # official id -> [PlannedChange]
 
@@ -285,13 +316,39 @@ class Projection:
     @cached_property
     def holders(self) -> dict:
         """(ward id, position) -> sorted distinct official ids seated there after the cutover."""
-        out = defaultdict(set)
+        out = {}
         for seat in self.seats:
-            out[(seat.ward_id, seat.position)].add(seat.official_id)
-        return {k: sorted(v) for k, v in out.items()}
+            key = (seat.ward_id, seat.position)
+            ids = out.get(key)
+            if ids is None:
+                out[key] = [seat.official_id]
+            else:
+                ids.append(seat.official_id)
+        for key, ids in out.items():
+            if len(ids) > 1:
+                out[key] = sorted(set(ids))
+        return out
 
     def outcomes(self, official_id: int) -> set:
         return {c.outcome for c in self.changes.get(official_id, ())}
+
+
+def retirements_of(people: Iterable[Person], roadmap: Roadmap) -> dict:
+    """official id -> Retirement for everyone of sex M or F. Computed once per sex and birth month (only the
+    month matters, see :func:`staffing.retirement.retirement`): a roster shares a few hundred of them."""
+    memo = {"M": {}, "F": {}}  # sex -> {year * 12 + month: Retirement}
+    out = {}
+    for p in people:
+        by_month = memo.get(p.sex)
+        if by_month is None:
+            continue
+        born = p.birth_date
+        month = born.year * 12 + born.month
+        r = by_month.get(month)
+        if r is None:
+            r = by_month[month] = retirement(p.sex, born, roadmap)
+        out[p.id] = r
+    return out
 
 
 def project(
@@ -299,33 +356,24 @@ def project(
 ) -> Projection:
     """The roster on the day after the cutover: carry-overs, changed by the plan."""
     cutover = law.cutover
-    retirements = {
-        p.id: retirement(p.sex, p.birth_date, law.roadmap)
-        for p in roster.people.values()
-        if p.sex in ("M", "F")
-    }
+    retirements = retirements_of(roster.people.values(), law.roadmap)
+    retiring = {oid for oid, r in retirements.items() if r.retirement_date < cutover}
+    kept = {code for code, post in law.posts.items() if not post.abolished}
     changes = defaultdict(list)
     for change in plan or ():
         changes[change.official_id].append(change)
     seats, leaving = [], []
+    add_seat, add_leaving = seats.append, leaving.append
     for h in roster.holdings:
-        post = law.posts.get(h.position)
-        outcomes = {c.outcome for c in changes.get(h.official_id, ())}
-        retiring = h.official_id in retirements and retirements[h.official_id].retirement_date < cutover
-        if retiring:
-            leaving.append((h, "retirement"))
-        elif post is None or post.abolished:
-            leaving.append((h, "abolished"))
-        elif outcomes & {RETIRE, LEAVE}:
-            leaving.append((h, "plan"))
-        elif h.is_primary and outcomes & {MOVE, APPOINT}:
-            leaving.append((h, "plan"))
-        elif not h.is_primary and any(
-            c.outcome == LAPSE and c.holding_id in (None, h.id) for c in changes.get(h.official_id, ())
-        ):
-            leaving.append((h, "plan"))
+        official_id = h.official_id
+        if official_id in retiring:
+            add_leaving((h, "retirement"))
+        elif h.position not in kept:
+            add_leaving((h, "abolished"))
+        elif official_id in changes and _leaves_by_plan(h, changes[official_id]):
+            add_leaving((h, "plan"))
         else:
-            seats.append(Seat(h.official_id, h.ward_id, h.position, h.is_primary, h.start_date, None, h.id))
+            add_seat(h)
     for official_id, official_changes in changes.items():
         person = roster.people.get(official_id)
         for c in official_changes:
@@ -339,7 +387,42 @@ def project(
     return Projection(as_of or cutover, cutover, retirements, seats, leaving, dict(changes))
 
 
+def _leaves_by_plan(h: Holding, changes: list) -> bool:
+    """Whether the plan ends the holding ``h`` of an official with ``changes`` (who neither retires before the
+    cutover nor holds an abolished post)."""
+    outcomes = {c.outcome for c in changes}
+    if outcomes & {RETIRE, LEAVE}:
+        return True
+    if h.is_primary:
+        return bool(outcomes & {MOVE, APPOINT})
+    return any(c.outcome == LAPSE and c.holding_id in (None, h.id) for c in changes)
+
+
 # ------------------------------------------------------------------------------------------- the rules
+
+
+class SeatIndex(NamedTuple):
+    """What the rules read of the seats after the cutover, gathered in one walk over them (a national roster
+    has 250,000): lists in the projection's order.
+
+    - standard: (person, seat, post) for every in-structure post held by an official in scope, once per
+      official and post;
+    - filled: position -> ids of the wards where someone holds it;
+    - leaders: the seats of Chairs and Vice-Chairs;
+    - below_standard: code of a qualification rule -> the standard seats whose holder falls short of the
+      post's standard (education or political theory below its minimum, no IT certificate, law or civil
+      status training missing where it requires one);
+    - converting: official id -> the standard seat carried over (no plan change) into a post that becomes a
+      civil servant's: their primary one, else the earliest holding;
+    - kept: official id -> all their seats, for the officials one of whose posts is abolished.
+    """
+
+    standard: list
+    filled: dict
+    leaders: list
+    below_standard: dict
+    converting: dict
+    kept: dict
 
 
 @dataclass
@@ -351,52 +434,176 @@ class Context:
     projection: Projection
     as_of: dt.date
 
-    def finding(self, code, severity, level, message, basis, *, ward_id=None, person=None, position=None):
-        if person is not None and ward_id is None:
-            ward_id = person.ward_id
+    def finding(
+        self, code, severity, level, message, basis, *, ward_id=None, person=None, position=None, args=()
+    ):
+        """A finding; with ``args``, ``message`` is a format string (see :class:`Finding`)."""
+        if person is None:
+            official_id = official_code = official_name = None
+            person_key = ""
+        else:
+            if ward_id is None:
+                ward_id = person.ward_id
+            official_id, official_code, official_name = person.id, person.code, person.full_name
+            person_key = person.sort_key
         ward = self.roster.wards.get(ward_id) if ward_id is not None else None
-        post_order = self.law.posts[position].display_order if position in self.law.posts else 0
         key = (
             -1 if ward is None else ward.order,
-            SEVERITIES.index(severity),
-            person.sort_key if person else "",
-            person.code if person else "",
-            list(CODES).index(code),
-            post_order,
+            SEVERITY_INDEX[severity],
+            person_key,
+            official_code or "",
+            CODE_INDEX[code],
+            self.post_order.get(position, 0),
         )
-        return Finding(code=code, severity=severity, level=level, message=message, basis=basis,
-                       ward_id=ward.id if ward else None, ward_slug=ward.slug if ward else None,
-                       ward_name=ward.name if ward else None, official_id=person.id if person else None,
-                       official_code=person.code if person else None,
-                       official_name=person.full_name if person else None, position=position, sort_key=key)  # fmt: skip
+        if ward is None:
+            fields = (code, severity, level, message, basis, None, None, None)
+        else:
+            fields = (code, severity, level, message, basis, ward.id, ward.slug, ward.name)
+        return _new(Finding, (*fields, official_id, official_code, official_name, position, key, args))
+
+    def official_finding(self, code, severity, message, basis, person, position, args=()):
+        """``finding(code, severity, OFFICIAL, message, basis, person=person, position=position, args=args)``,
+        faster."""
+        ward = self.roster.wards.get(person.ward_id)
+        if ward is None:
+            return self.finding(
+                code, severity, OFFICIAL, message, basis, person=person, position=position, args=args
+            )
+        key = (
+            ward.order, SEVERITY_INDEX[severity], person.sort_key, person.code, CODE_INDEX[code],
+            self.post_order.get(position, 0),
+        )  # fmt: skip
+        return _new(Finding, (code, severity, OFFICIAL, message, basis, ward.id, ward.slug, ward.name, person.id,
+                              person.code, person.full_name, position, key, args))  # fmt: skip
+
+    @cached_property
+    def post_basis(self) -> dict:
+        return {code: post.basis for code, post in self.law.posts.items()}
+
+    @cached_property
+    def post_order(self) -> dict:
+        return {code: post.display_order for code, post in self.law.posts.items()}
+
+    @cached_property
+    def cutover(self) -> str:
+        """The cutover date as the messages write it."""
+        return _d(self.law.cutover)
 
     def in_scope(self, person: Person | None) -> bool:
         return person is not None and person.ward_id in self.roster.scope
 
     @cached_property
-    def subjects(self) -> list:
-        """The officials the findings are about: those of the wards in scope holding a post now."""
-        ids = {h.official_id for h in self.roster.holdings}
-        return [p for pid in sorted(ids) if self.in_scope(p := self.roster.people.get(pid))]
+    def seat_index(self) -> "SeatIndex":
+        """One walk over the projection's seats for every rule that reads them (see :class:`SeatIndex`)."""
+        people, scope = self.roster.people, self.roster.scope
+        structure = {code: post for code, post in self.law.posts.items() if post.in_structure}
+        needs = {
+            code: (post.min_education, post.requires_it_certificate, post.min_political_theory,
+                   post.requires_law_training, post.requires_civil_status_training, post.kind_after == "cong_chuc")
+            for code, post in structure.items()
+        }  # fmt: skip
+        losing = {h.official_id for h, reason in self.projection.leaving if reason == "abolished"}
+        index = SeatIndex(
+            [], defaultdict(set), [], {code: [] for code in QUALIFICATION_CODES}, {}, defaultdict(list)
+        )
+        standard, filled, leaders, converting, kept = (
+            index.standard,
+            index.filled,
+            index.leaders,
+            index.converting,
+            index.kept,
+        )
+        education, it, political, civil = (index.below_standard[code] for code in QUALIFICATION_CODES)
+        first = {}  # official id -> position of their first standard seat
+        seen = set()  # (official id, position) of the others
+        for seat in self.projection.seats:
+            position, official_id = seat.position, seat.official_id
+            filled[position].add(seat.ward_id)
+            if position in LEADERSHIP:
+                leaders.append(seat)
+            if official_id in losing:
+                kept[official_id].append(seat)
+            post = structure.get(position)
+            if post is None:
+                continue
+            person = people.get(official_id)
+            if person is None or person.ward_id not in scope:
+                continue
+            other = first.get(official_id)
+            if other is None:
+                first[official_id] = position
+            elif other == position:
+                continue
+            else:  # another post of the same official (rare)
+                key = (official_id, position)
+                if key in seen:
+                    continue
+                seen.add(key)
+            item = (person, seat, post)
+            standard.append(item)
+            min_education, needs_it, min_political, needs_law, needs_civil_status, converts = needs[position]
+            if min_education is not None and person.education < min_education:
+                education.append(item)
+            if needs_it and not person.it_certificate:
+                it.append(item)
+            if min_political is not None and person.political_theory < min_political:
+                political.append(item)
+            if (needs_law and not person.law_training) or (
+                needs_civil_status and not person.civil_status_training
+            ):
+                civil.append(item)
+            if converts and seat.change is None:
+                chosen = converting.setdefault(official_id, item)
+                if chosen is not item and _primary_first(seat) < _primary_first(chosen[1]):
+                    converting[official_id] = item
+        return index
+
+    @property
+    def standard_seats(self) -> list:
+        return self.seat_index.standard
+
+    @property
+    def below_standard(self) -> dict:
+        return self.seat_index.below_standard
+
+    @property
+    def filled(self) -> dict:
+        return self.seat_index.filled
+
+    @property
+    def leader_seats(self) -> list:
+        return self.seat_index.leaders
 
     @cached_property
-    def primary_position(self) -> dict:
-        out = {}
-        for h in sorted(self.roster.holdings, key=lambda h: (not h.is_primary, h.id)):
-            out.setdefault(h.official_id, h.position)
-        return out
+    def scope_wards(self) -> list:
+        """The wards in scope, in the portal's order."""
+        return sorted(
+            (w for w in self.roster.wards.values() if w.id in self.roster.scope), key=lambda w: w.order
+        )
+
+    @cached_property
+    def titles(self) -> dict:
+        return {code: post.title for code, post in self.law.posts.items()}
 
     def title(self, code: str) -> str:
-        post = self.law.posts.get(code)
-        return post.title if post else code
+        return self.titles.get(code, code)
 
 
 def rule_retires_before_cutover(ctx: Context):
-    cutover = ctx.law.cutover
-    for person in ctx.subjects:
-        r = ctx.projection.retirements.get(person.id)
-        if r is None or r.retirement_date >= cutover:
+    # The officials of the wards in scope holding a post now who retire before the cutover: the projection
+    # sets all their holdings aside for retirement. Each is named by their primary post (else the first).
+    first = {}
+    for h, reason in ctx.projection.leaving:
+        if reason == "retirement":
+            other = first.get(h.official_id)
+            if other is None or (not h.is_primary, h.id) < (not other.is_primary, other.id):
+                first[h.official_id] = h
+    basis = ctx.law.basis("retirement_roadmap")
+    for official_id in sorted(first):
+        person = ctx.roster.people.get(official_id)
+        if not ctx.in_scope(person):
             continue
+        r = ctx.projection.retirements[official_id]
         resolved = ctx.projection.outcomes(person.id) & {RETIRE, LEAVE}
         born = (
             f"năm sinh {person.birth_date.year}"
@@ -405,97 +612,117 @@ def rule_retires_before_cutover(ctx: Context):
         )
         message = (
             f"{person.full_name} ({born}) đủ tuổi nghỉ hưu {_age(r)}, thời điểm nghỉ hưu {_d(r.retirement_date)}, "
-            f"trước ngày chuyển đổi {_d(cutover)}"
+            f"trước ngày chuyển đổi {ctx.cutover}"
             + ("; đã có phương án nghỉ." if resolved else ": cần giải quyết chế độ và không chuyển đổi.")
         )
-        yield ctx.finding("RETIRES_BEFORE_CUTOVER", INFO if resolved else BLOCKER, OFFICIAL, message,
-                          ctx.law.basis("retirement_roadmap"), person=person,
-                          position=ctx.primary_position.get(person.id))  # fmt: skip
+        yield ctx.official_finding("RETIRES_BEFORE_CUTOVER", INFO if resolved else BLOCKER, message, basis, person,
+                                   first[official_id].position)  # fmt: skip
 
 
 def rule_retires_within_term(ctx: Context):
     cutover = ctx.law.cutover
     term = ctx.law.value("term_years")
     term_end = add_years(cutover, term)
+    basis = ctx.law.basis("term_years", "retirement_roadmap")
     seen = set()
-    for seat in ctx.projection.seats:
-        person = ctx.roster.people.get(seat.official_id)
-        if seat.position not in LEADERSHIP or not ctx.in_scope(person) or person.id in seen:
-            continue
-        r = ctx.projection.retirements.get(person.id)
+    for seat in ctx.leader_seats:
+        r = ctx.projection.retirements.get(seat.official_id)
         if r is None or not (cutover <= r.retirement_date < term_end):
+            continue
+        person = ctx.roster.people.get(seat.official_id)
+        if not ctx.in_scope(person) or person.id in seen:
             continue
         seen.add(person.id)
         proposed = " (theo phương án)" if seat.change else ""
         message = (
             f"{ctx.title(seat.position)}{proposed} {person.full_name} nghỉ hưu ngày {_d(r.retirement_date)} "
-            f"({_age(r)}), trước khi hết nhiệm kỳ {term} năm tính từ {_d(cutover)}."
+            f"({_age(r)}), trước khi hết nhiệm kỳ {term} năm tính từ {ctx.cutover}."
         )
-        yield ctx.finding("RETIRES_WITHIN_TERM", WARNING, OFFICIAL, message,
-                          ctx.law.basis("term_years", "retirement_roadmap"), person=person,
-                          position=seat.position)  # fmt: skip
+        yield ctx.official_finding("RETIRES_WITHIN_TERM", WARNING, message, basis, person, seat.position)
 
 
 def rule_post_abolished(ctx: Context):
-    for h, reason in ctx.projection.leaving:
-        if reason != "abolished":
-            continue
+    abolished = [h for h, reason in ctx.projection.leaving if reason == "abolished"]
+    seats = ctx.seat_index.kept  # the seats their holders keep after the cutover
+    titles, scope, changes = ctx.titles, ctx.roster.scope, ctx.projection.changes
+    texts = {}  # (abolished post, posts kept or None) -> message: the same few for thousands of officials
+    for h in abolished:
         person = ctx.roster.people.get(h.official_id)
-        if not ctx.in_scope(person):
+        if person is None or person.ward_id not in scope:
             continue
-        remaining = ctx.projection.seats_by_official.get(person.id, [])
-        outcomes = ctx.projection.outcomes(person.id)
-        post = ctx.law.posts.get(h.position)
-        title = ctx.title(h.position)
+        remaining = seats.get(person.id, [])
+        outcomes = ctx.projection.outcomes(person.id) if person.id in changes else set()
+        title = titles.get(h.position, h.position)
         if remaining and not (outcomes & {MOVE, APPOINT}):
-            others = ", ".join(ctx.title(s.position) for s in remaining)
-            severity, message = (
-                INFO,
-                f"Chức danh kiêm nhiệm {title} bãi bỏ từ {_d(ctx.law.cutover)}; tiếp tục giữ {others}.",
-            )
+            kept = (remaining[0].position,) if len(remaining) == 1 else tuple([s.position for s in remaining])
+            severity, message = INFO, texts.get((h.position, kept))
+            if message is None:
+                others = ", ".join([titles.get(code, code) for code in kept])
+                message = texts[h.position, kept] = (
+                    f"Chức danh kiêm nhiệm {title} bãi bỏ từ {ctx.cutover}; tiếp tục giữ {others}."
+                )
         elif remaining or outcomes & {RETIRE, LEAVE}:
-            severity, message = (
-                INFO,
-                f"Chức danh {title} bãi bỏ từ {_d(ctx.law.cutover)}; đã có phương án bố trí.",
-            )
+            severity, message = INFO, texts.get((h.position, None))
+            if message is None:
+                message = texts[h.position, None] = (
+                    f"Chức danh {title} bãi bỏ từ {ctx.cutover}; đã có phương án bố trí."
+                )
         else:
             severity = BLOCKER
             message = (
-                f"Chức danh duy nhất {title} của {person.full_name} bãi bỏ từ {_d(ctx.law.cutover)}: "
+                f"Chức danh duy nhất {title} của {person.full_name} bãi bỏ từ {ctx.cutover}: "
                 "cần bố trí công tác khác hoặc giải quyết chính sách."
             )
-        yield ctx.finding("POST_ABOLISHED", severity, OFFICIAL, message, post.basis if post else "",
-                          person=person, position=h.position)  # fmt: skip
+        yield ctx.official_finding("POST_ABOLISHED", severity, message, ctx.post_basis.get(h.position, ""), person,
+                                   h.position)  # fmt: skip
+
+
+def _primary_first(seat) -> tuple:
+    return (not seat.is_primary, seat.holding_id)
 
 
 def rule_conversion_required(ctx: Context):
-    seen = set()
-    for seat in sorted(ctx.projection.seats, key=lambda s: (not s.is_primary, s.holding_id or 0)):
-        person = ctx.roster.people.get(seat.official_id)
-        post = ctx.law.posts.get(seat.position)
-        if seat.change or not ctx.in_scope(person) or person.id in seen:
+    # One finding per official carried over (no plan change) into a post that becomes a civil servant's: the
+    # primary one, else the earliest holding (SeatIndex.converting).
+    text = (
+        f"{{}} ({{}}) chuyển thành công chức làm việc tại phường từ {ctx.cutover}: cần quyết định chuyển đổi của "
+        "Chủ tịch UBND quận."
+    )
+    # Three findings in four at national scale are these: each is built here as Context.official_finding
+    # builds it, without a call.
+    wards, post_order = ctx.roster.wards, ctx.post_order
+    severity_index, code_index = SEVERITY_INDEX[INFO], CODE_INDEX["CONVERSION_REQUIRED"]
+    for person, seat, post in ctx.seat_index.converting.values():
+        args = (person.full_name, post.title)
+        ward = wards.get(person.ward_id)
+        if ward is None:
+            yield ctx.official_finding(
+                "CONVERSION_REQUIRED", INFO, text, BASIS_TRANSITION, person, seat.position, args
+            )
             continue
-        if not (post and post.in_structure and post.kind_after == "cong_chuc"):
-            continue
-        seen.add(person.id)
-        message = (
-            f"{person.full_name} ({post.title}) chuyển thành công chức làm việc tại phường từ "
-            f"{_d(ctx.law.cutover)}: cần quyết định chuyển đổi của Chủ tịch UBND quận."
+        position = seat.position
+        key = (
+            ward.order,
+            severity_index,
+            person.sort_key,
+            person.code,
+            code_index,
+            post_order.get(position, 0),
         )
-        yield ctx.finding("CONVERSION_REQUIRED", INFO, OFFICIAL, message, BASIS_TRANSITION, person=person,
-                          position=seat.position)  # fmt: skip
+        yield _new(Finding, ("CONVERSION_REQUIRED", INFO, OFFICIAL, text, BASIS_TRANSITION, ward.id, ward.slug,
+                             ward.name, person.id, person.code, person.full_name, position, key, args))  # fmt: skip
 
 
-def _standard_seats(ctx: Context):
-    """(person, seat, post) for every in-structure post held after the cutover by an official in scope."""
-    seen = set()
-    for seat in ctx.projection.seats:
-        person = ctx.roster.people.get(seat.official_id)
-        post = ctx.law.posts.get(seat.position)
-        if not ctx.in_scope(person) or not (post and post.in_structure) or (person.id, seat.position) in seen:
-            continue
-        seen.add((person.id, seat.position))
-        yield person, seat, post
+def _memo(function):
+    """``function`` of one argument, computed once per distinct argument (for the length of one rule)."""
+    values = {}
+
+    def memoised(arg):
+        if arg not in values:
+            values[arg] = function(arg)
+        return values[arg]
+
+    return memoised
 
 
 def _education_label(level: int | None) -> str:
@@ -513,16 +740,14 @@ def _political_label(level: int | None) -> str:
 def rule_education_below_standard(ctx: Context):
     grace_from = ctx.law.date("education_grace_recruited_before")
     grace_until = ctx.law.date("education_grace_until")
-    for person, seat, post in _standard_seats(ctx):
-        if post.min_education is None or person.education >= post.min_education:
-            continue
+    grace_basis = ctx.law.basis("education_grace_recruited_before", "education_grace_until")
+    label = _memo(_education_label)
+    # Seats whose holder's education is below the post's minimum (Context.below_standard).
+    for person, seat, post in ctx.below_standard["EDUCATION_BELOW_STANDARD"]:
         in_grace = bool(
             person.recruitment_date and person.recruitment_date < grace_from and ctx.as_of <= grace_until
         )
-        message = (
-            f"Trình độ {_education_label(person.education)}, chức danh {post.title} yêu cầu "
-            f"{_education_label(post.min_education)} trở lên"
-        )
+        message = f"Trình độ {label(person.education)}, chức danh {post.title} yêu cầu {label(post.min_education)} trở lên"
         if in_grace:
             message += (
                 f"; tuyển dụng {_d(person.recruitment_date)}, trong thời hạn chuẩn hóa đến {_d(grace_until)}."
@@ -531,32 +756,34 @@ def rule_education_below_standard(ctx: Context):
             message += f"; đã hết thời hạn chuẩn hóa ({_d(grace_until)})."
         else:
             message += "; không thuộc diện được chuẩn hóa."
-        basis = post.basis + "; " + ctx.law.basis("education_grace_recruited_before", "education_grace_until")
-        yield ctx.finding("EDUCATION_BELOW_STANDARD", WARNING if in_grace else BLOCKER, OFFICIAL, message, basis,
-                          person=person, position=seat.position)  # fmt: skip
+        basis = ctx.post_basis[post.code] + "; " + grace_basis
+        yield ctx.official_finding("EDUCATION_BELOW_STANDARD", WARNING if in_grace else BLOCKER, message, basis,
+                                   person, seat.position)  # fmt: skip
 
 
 def rule_it_certificate_missing(ctx: Context):
-    for person, seat, post in _standard_seats(ctx):
-        if post.requires_it_certificate and not person.it_certificate:
-            message = f"{post.title}: chưa có chứng chỉ tin học cơ bản."
-            yield ctx.finding("IT_CERTIFICATE_MISSING", WARNING, OFFICIAL, message, post.basis, person=person,
-                              position=seat.position)  # fmt: skip
+    # Seats of posts requiring a basic IT certificate held by someone without one (Context.below_standard).
+    for person, seat, post in ctx.below_standard["IT_CERTIFICATE_MISSING"]:
+        message = f"{post.title}: chưa có chứng chỉ tin học cơ bản."
+        yield ctx.official_finding("IT_CERTIFICATE_MISSING", WARNING, message, ctx.post_basis[post.code], person,
+                                   seat.position)  # fmt: skip
 
 
 def rule_political_theory_below_standard(ctx: Context):
-    for person, seat, post in _standard_seats(ctx):
-        if post.min_political_theory is not None and person.political_theory < post.min_political_theory:
-            message = (
-                f"Lý luận chính trị {_political_label(person.political_theory)}; {post.title} cần "
-                f"{_political_label(post.min_political_theory)} trở lên."
-            )
-            yield ctx.finding("POLITICAL_THEORY_BELOW_STANDARD", WARNING, OFFICIAL, message, post.basis,
-                              person=person, position=seat.position)  # fmt: skip
+    label = _memo(_political_label)
+    # Seats whose holder's political theory is below the post's minimum (Context.below_standard).
+    for person, seat, post in ctx.below_standard["POLITICAL_THEORY_BELOW_STANDARD"]:
+        message = (
+            f"Lý luận chính trị {label(person.political_theory)}; {post.title} cần "
+            f"{label(post.min_political_theory)} trở lên."
+        )
+        yield ctx.official_finding("POLITICAL_THEORY_BELOW_STANDARD", WARNING, message, ctx.post_basis[post.code],
+                                   person, seat.position)  # fmt: skip
 
 
 def rule_civil_status_qualification(ctx: Context):
-    for person, seat, post in _standard_seats(ctx):
+    # Seats of posts requiring law or civil status training held by someone missing one (Context.below_standard).
+    for person, seat, post in ctx.below_standard["CIVIL_STATUS_QUALIFICATION"]:
         missing = []
         if post.requires_law_training and not person.law_training:
             missing.append("trung cấp luật")
@@ -564,8 +791,8 @@ def rule_civil_status_qualification(ctx: Context):
             missing.append("bồi dưỡng nghiệp vụ hộ tịch")
         if missing:
             message = f"{post.title}: chưa có {' và '.join(missing)}."
-            yield ctx.finding("CIVIL_STATUS_QUALIFICATION", WARNING, OFFICIAL, message, post.basis, person=person,
-                              position=seat.position)  # fmt: skip
+            yield ctx.official_finding("CIVIL_STATUS_QUALIFICATION", WARNING, message, ctx.post_basis[post.code],
+                                       person, seat.position)  # fmt: skip
 
 
 def months_left_ok(reference: dt.date, pension_from: dt.date, months: int) -> bool:
@@ -608,38 +835,45 @@ def rule_chair_tenure_limit(ctx: Context):
     limit = ctx.law.value("chair_tenure_limit_years")
     term = ctx.law.value("term_years")
     term_end = add_years(ctx.law.cutover, term) - dt.timedelta(days=1)
-    for seat in ctx.projection.seats:
+    basis = ctx.law.basis("chair_tenure_limit_years", "term_years")
+    years_since = {}  # start date -> whole years to the end of the term
+    for seat in ctx.leader_seats:
+        if seat.position != CHAIR or seat.change or not seat.since:
+            continue
         person = ctx.roster.people.get(seat.official_id)
-        if seat.position != CHAIR or seat.change or not seat.since or not ctx.in_scope(person):
+        if not ctx.in_scope(person):
             continue
         # Counted in whole years, as terms are: a Chair since mid-2016 ends the 2021–2026 term at 10 years.
-        years = completed_years(seat.since, term_end)
+        years = years_since.get(seat.since)
+        if years is None:
+            years = years_since[seat.since] = completed_years(seat.since, term_end)
         if years > limit:
             message = (
                 f"Chủ tịch UBND phường từ {_d(seat.since)}: đến hết nhiệm kỳ mới ({_d(term_end)}) sẽ giữ chức "
                 f"{years} năm liên tục tại phường, quá {limit} năm."
             )
-            yield ctx.finding("CHAIR_TENURE_LIMIT", WARNING, OFFICIAL, message,
-                              ctx.law.basis("chair_tenure_limit_years", "term_years"), person=person,
-                              position=CHAIR)  # fmt: skip
+            yield ctx.official_finding("CHAIR_TENURE_LIMIT", WARNING, message, basis, person, CHAIR)
 
 
 def rule_relative_in_restricted_post(ctx: Context):
     restricted = set(ctx.law.value("relative_restricted_posts"))
     kinds = set(ctx.law.value("relative_kinds"))
-    leaders = defaultdict(set)  # ward id -> leader official ids after the cutover
-    for seat in ctx.projection.seats:
-        if seat.position in LEADERSHIP:
-            leaders[seat.ward_id].add(seat.official_id)
+    basis = ctx.law.basis("relative_restricted_posts", "relative_kinds")
     related = defaultdict(set)
     for rel in ctx.roster.relations:
         if rel.kind in kinds:
             related[rel.official_id].add(rel.relative_id)
             related[rel.relative_id].add(rel.official_id)
+    candidates = [s for s in ctx.projection.seats if s.official_id in related and s.position in restricted]
+    wards = {seat.ward_id for seat in candidates}
+    leaders = defaultdict(set)  # ward id -> leader official ids after the cutover (of the candidates' wards)
+    for seat in ctx.leader_seats:
+        if seat.ward_id in wards:
+            leaders[seat.ward_id].add(seat.official_id)
     seen = set()
-    for seat in ctx.projection.seats:
+    for seat in candidates:
         person = ctx.roster.people.get(seat.official_id)
-        if seat.position not in restricted or not ctx.in_scope(person) or (person.id, seat.position) in seen:
+        if not ctx.in_scope(person) or (person.id, seat.position) in seen:
             continue
         for leader_id in sorted(related.get(person.id, set()) & leaders.get(seat.ward_id, set())):
             leader = ctx.roster.people.get(leader_id)
@@ -649,22 +883,18 @@ def rule_relative_in_restricted_post(ctx: Context):
                 f"{person.full_name} giữ {ctx.title(seat.position)} là người thân của {name}, lãnh đạo UBND phường "
                 "sau chuyển đổi: cần bố trí vị trí khác."
             )
-            yield ctx.finding("RELATIVE_IN_RESTRICTED_POST", WARNING, OFFICIAL, message,
-                              ctx.law.basis("relative_restricted_posts", "relative_kinds"), person=person,
-                              position=seat.position)  # fmt: skip
+            yield ctx.official_finding(
+                "RELATIVE_IN_RESTRICTED_POST", WARNING, message, basis, person, seat.position
+            )
             break
-
-
-def _scope_wards(ctx: Context):
-    return sorted((w for w in ctx.roster.wards.values() if w.id in ctx.roster.scope), key=lambda w: w.order)
 
 
 def rule_chair_vacant(ctx: Context):
     post = ctx.law.posts.get(CHAIR)
-    for ward in _scope_wards(ctx):
-        if not ctx.projection.holders.get((ward.id, CHAIR)):
+    for ward in ctx.scope_wards:
+        if ward.id not in ctx.filled.get(CHAIR, ()):
             message = (
-                f"Phường {ward.name} không có Chủ tịch UBND sau ngày {_d(ctx.law.cutover)}: Chủ tịch UBND quận cần "
+                f"Phường {ward.name} không có Chủ tịch UBND sau ngày {ctx.cutover}: Chủ tịch UBND quận cần "
                 "bổ nhiệm hoặc giao quyền Chủ tịch."
             )
             basis = BASIS_CHAIR + ("; " + post.basis if post else "")
@@ -675,9 +905,13 @@ def rule_vice_chair_count(ctx: Context):
     post = ctx.law.posts.get(VICE_CHAIR)
     if post is None:
         return
-    for ward in _scope_wards(ctx):
+    vice_chairs = defaultdict(set)
+    for seat in ctx.leader_seats:
+        if seat.position == VICE_CHAIR:
+            vice_chairs[seat.ward_id].add(seat.official_id)
+    for ward in ctx.scope_wards:
         low, high = post.seats_for(ward.ward_class)
-        n = len(ctx.projection.holders.get((ward.id, VICE_CHAIR), ()))
+        n = len(vice_chairs.get(ward.id, ()))
         if (low is not None and n < low) or (high is not None and n > high):
             limit = (
                 f"{low}" if low == high else f"{low or 0}–{high}" if high is not None else f"ít nhất {low}"
@@ -696,29 +930,28 @@ def rule_role_vacant(ctx: Context):
         ),
         key=lambda p: p.display_order,
     )
-    for ward in _scope_wards(ctx):
-        for post in posts:
-            low, _high = post.seats_for(ward.ward_class)
-            if low and not ctx.projection.holders.get((ward.id, post.code)):
-                message = f"Phường {ward.name} không có người đảm nhiệm {post.title} sau ngày {_d(ctx.law.cutover)}."
-                yield ctx.finding("ROLE_VACANT", WARNING, WARD, message, post.basis, ward_id=ward.id,
+    required = {}  # ward class -> the posts of ``posts`` a ward of that class must fill
+    filled = ctx.filled
+    for ward in ctx.scope_wards:
+        if ward.ward_class not in required:
+            required[ward.ward_class] = [p for p in posts if p.seats_for(ward.ward_class)[0]]
+        for post in required[ward.ward_class]:
+            if ward.id not in filled.get(post.code, ()):
+                message = f"Phường {ward.name} không có người đảm nhiệm {post.title} sau ngày {ctx.cutover}."
+                yield ctx.finding("ROLE_VACANT", WARNING, WARD, message, ctx.post_basis[post.code], ward_id=ward.id,
                                   position=post.code)  # fmt: skip
 
 
 def headcount_by_district(law: Law, roster: Roster, projection: Projection) -> dict:
     """district id -> distinct officials seated after the cutover in posts counting in the headcount."""
+    counting = {code for code, post in law.posts.items() if post.counts_in_headcount and not post.abolished}
+    district_of = {wid: w.district_id for wid, w in roster.wards.items() if w.district_id in roster.districts}
     counted = defaultdict(set)
     for seat in projection.seats:
-        post = law.posts.get(seat.position)
-        ward = roster.wards.get(seat.ward_id)
-        if (
-            post
-            and post.counts_in_headcount
-            and not post.abolished
-            and ward
-            and ward.district_id in roster.districts
-        ):
-            counted[ward.district_id].add(seat.official_id)
+        if seat.position in counting:
+            district_id = district_of.get(seat.ward_id)
+            if district_id is not None:
+                counted[district_id].add(seat.official_id)
     return {district_id: len(ids) for district_id, ids in counted.items()}
 
 
@@ -762,6 +995,20 @@ def evaluate(
     as_of = as_of or law.cutover
     projection = project(roster, law, list(plan or ()), as_of)
     ctx = Context(law, roster, projection, as_of)
-    findings = [f for rule in RULES for f in rule(ctx)]
-    findings.sort(key=lambda f: f.sort_key)
+    # Sorted by sort_key: ward by ward (its first element), then within each ward. The same order as one sort
+    # of the whole list (both are stable), in two thirds of its time for a national roster.
+    by_ward = {}
+    for rule in RULES:
+        for f in rule(ctx):
+            group = by_ward.get(f.sort_key[0])
+            if group is None:
+                by_ward[f.sort_key[0]] = [f]
+            else:
+                group.append(f)
+    findings = []
+    key = attrgetter("sort_key")
+    for order in sorted(by_ward):
+        group = by_ward[order]
+        group.sort(key=key)
+        findings += group
     return findings, projection

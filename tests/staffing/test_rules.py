@@ -112,6 +112,19 @@ def test_conversion_is_required_for_chairs_vice_chairs_and_civil_servants_only()
     assert codes(findings, official=party) == []
 
 
+def test_a_conversion_names_the_official_and_their_primary_post_once():
+    b = RosterBuilder()
+    w = b.full_ward("I")
+    both = b.person(w, "VP_TK", concurrent=("TC_KT",), name="Lê {Thị} Hoa")  # braces are kept as typed
+    (finding,) = [f for f in run(b) if f.official_id == both and f.code == "CONVERSION_REQUIRED"]
+    assert finding.position == "VP_TK"
+    assert finding.message == (
+        "Lê {Thị} Hoa (Văn phòng – Thống kê) chuyển thành công chức làm việc tại phường từ 01/07/2021: cần quyết "
+        "định chuyển đổi của Chủ tịch UBND quận."
+    )
+    assert finding.as_dict()["message"] == finding.message
+
+
 # EDUCATION_BELOW_STANDARD ---------------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 the dashboard's numbers agree with the findings and the holdings."""
 
 import datetime as dt
+import gc
 from collections import Counter
 
 import pytest
@@ -115,3 +116,72 @@ def test_a_ward_alone_gets_no_district_finding(demo):
     assert {f.ward_slug for f in result.findings} == {"hang-bot"}
     assert "CHAIR_VACANT" in {f.code for f in result.findings}
     assert result.dashboard().headcount == {}
+
+
+# What the demo district shows today, code by code (the pages, the command and the API all show these counts).
+DEMO_AS_IS = {
+    "CHAIR_TENURE_LIMIT": 1, "CHAIR_VACANT": 1, "CIVIL_STATUS_QUALIFICATION": 1, "CONVERSION_REQUIRED": 326,
+    "DISTRICT_HEADCOUNT_EXCEEDED": 1, "EDUCATION_BELOW_STANDARD": 3, "IT_CERTIFICATE_MISSING": 17,
+    "POLITICAL_THEORY_BELOW_STANDARD": 1, "POST_ABOLISHED": 42, "RELATIVE_IN_RESTRICTED_POST": 1,
+    "RETIRES_BEFORE_CUTOVER": 4, "RETIRES_WITHIN_TERM": 4, "ROLE_VACANT": 1, "VICE_CHAIR_COUNT": 2,
+}  # fmt: skip
+DEMO_AS_PLANNED = {
+    "APPOINTMENT_AGE": 1, "CHAIR_TENURE_LIMIT": 1, "CIVIL_STATUS_QUALIFICATION": 1, "CONVERSION_REQUIRED": 324,
+    "DISTRICT_HEADCOUNT_EXCEEDED": 1, "EDUCATION_BELOW_STANDARD": 2, "IT_CERTIFICATE_MISSING": 17,
+    "POLITICAL_THEORY_BELOW_STANDARD": 1, "POST_ABOLISHED": 42, "RELATIVE_IN_RESTRICTED_POST": 1,
+    "RETIRES_BEFORE_CUTOVER": 4, "RETIRES_WITHIN_TERM": 4, "VICE_CHAIR_COUNT": 2,
+}  # fmt: skip
+
+
+def _sorted_as_shown(result):
+    """Ward by ward in the portal's order (district level first), then severity, then official."""
+    keys = []
+    for f in result.findings:
+        person = result.roster.people.get(f.official_id)
+        keys.append((
+            -1 if f.ward_id is None else result.roster.wards[f.ward_id].order,
+            rules.SEVERITIES.index(f.severity),
+            (person.sort_key, person.code) if person else ("", ""),
+        ))  # fmt: skip
+    return keys == sorted(keys)
+
+
+def test_the_demo_district_gives_the_same_findings_code_by_code(demo):
+    from staffing import plan
+    from staffing.demo_plan import seed_demo_plan
+
+    result = check()
+    counts = result.counts()
+    assert counts["total"] == 405
+    assert dict(counts["severity"]) == {"blocker": 31, "warning": 27, "info": 347}
+    assert dict(counts["code"]) == DEMO_AS_IS
+    assert _sorted_as_shown(result)
+    seed_demo_plan()
+    planned = check(plan=plan.proposals_to_changes(plan.plan_proposals()))
+    counts = planned.counts()
+    assert counts["total"] == 401
+    assert dict(counts["severity"]) == {"blocker": 27, "warning": 26, "info": 348}
+    assert dict(counts["code"]) == DEMO_AS_PLANNED
+    assert _sorted_as_shown(planned)
+
+
+def test_the_check_leaves_the_garbage_collector_as_it_found_it(db):
+    wards = make_wards()
+    _fill(wards[0], "A")
+    assert gc.isenabled()
+    check()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        check()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    marker = [object()]
+    gc.freeze()  # as a pre-fork server does: the check must not unfreeze what the process froze
+    try:
+        check()
+        assert not any(o is marker for o in gc.get_objects())  # still frozen: not in a generation
+    finally:
+        gc.unfreeze()
+    assert any(o is marker for o in gc.get_objects())
