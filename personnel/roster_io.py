@@ -56,45 +56,54 @@ YES, NO = "Có", "Không"
 ROSTER_TITLE = "DANH SÁCH CÁN BỘ, CÔNG CHỨC PHƯỜNG"
 
 
-def _flag(value: bool) -> str:
-    return YES if value else NO
+# The official and holding columns the export reads (values, not model instances: a row is a tuple).
+_EXPORT_OFFICIAL = (
+    "pk", "code", "full_name", "sex", "birth_date", "birth_precision", "ward__name", "recruitment_date",
+    "education", "major", "political_theory", "it_certificate", "law_training", "civil_status_training", "notes",
+)  # fmt: skip
+_EXPORT_HOLDING = ("official_id", "is_primary", "position__title", "start_date")
 
 
 def export_rows(officials, holdings):
-    """Roster rows of ``officials`` (an iterable in a fixed order) with their current ``holdings``
-    (an iterable ordered the same way by official, primary first): both are walked once, side by side,
-    so memory stays flat however long the list is."""
+    """Roster rows of ``officials`` (tuples of :data:`_EXPORT_OFFICIAL`, in a fixed order) with their current
+    ``holdings`` (tuples of :data:`_EXPORT_HOLDING`, ordered the same way by official, primary first): both
+    are walked once, side by side, so memory stays flat however long the list is."""
     holdings = iter(holdings)
     pending = next(holdings, None)
     # Labels resolved once: get_FOO_display() rebuilds and hashes the lazy choices on every call.
     sexes, educations, theories = (
         {k: str(v) for k, v in e.choices} for e in (Sex, Education, PoliticalTheory)
     )
-    for official in officials:
-        mine = []
-        while pending is not None and pending.official_id == official.pk:
-            mine.append(pending)
+    flags = {True: YES, False: NO}
+    year = BirthPrecision.YEAR
+    for (
+        pk, code, full_name, sex, birth, precision, ward, recruited, education, major, theory, it_cert, law,
+        civil_status, notes,
+    ) in officials:  # fmt: skip
+        primary, concurrent = None, []
+        while pending is not None and pending[0] == pk:
+            if pending[1] and primary is None:
+                primary = pending
+            elif not pending[1]:
+                concurrent.append(pending[2])
             pending = next(holdings, None)
-        primary = next((h for h in mine if h.is_primary), None)
-        concurrent = [h for h in mine if not h.is_primary]
-        birth = official.birth_date
         yield [
-            official.code,
-            official.full_name,
-            sexes.get(official.sex, official.sex),
-            birth.year if official.birth_precision == BirthPrecision.YEAR else birth,
-            official.ward.name,
-            primary.position.title if primary else "",
-            ", ".join(h.position.title for h in concurrent),
-            primary.start_date if primary else None,
-            official.recruitment_date,
-            educations.get(official.education, official.education),
-            official.major,
-            theories.get(official.political_theory, official.political_theory),
-            _flag(official.it_certificate),
-            _flag(official.law_training),
-            _flag(official.civil_status_training),
-            official.notes,
+            code,
+            full_name,
+            sexes.get(sex, sex),
+            birth.year if precision == year else birth,
+            ward,
+            primary[2] if primary else "",
+            ", ".join(concurrent),
+            primary[3] if primary else None,
+            recruited,
+            educations.get(education, education),
+            major,
+            theories.get(theory, theory),
+            flags[bool(it_cert)],
+            flags[bool(law)],
+            flags[bool(civil_status)],
+            notes,
         ]
 
 
@@ -102,16 +111,19 @@ def roster_sheet_data(officials_qs, day: dt.date | None = None):
     """(officials, holdings) iterables for :func:`export_rows`: two queries, streamed in the same order."""
     day = day or today()
     # No prefetch: holdings come from one streamed query walked beside the officials (query count fixed).
-    officials_qs = officials_qs.prefetch_related(None).select_related("ward").order_by("sort_key", "code")
+    officials_qs = officials_qs.prefetch_related(None).order_by("sort_key", "code")
     holdings = (
         PostHolding.objects.open_on(day)
         .filter(official__in=officials_qs.values("pk"))
-        .select_related("position")
         .order_by(
             "official__sort_key", "official__code", "-is_primary", "position__display_order", "start_date"
         )
+        .values_list(*_EXPORT_HOLDING)
     )
-    return officials_qs.iterator(chunk_size=2000), holdings.iterator(chunk_size=2000)
+    return (
+        officials_qs.values_list(*_EXPORT_OFFICIAL).iterator(chunk_size=2000),
+        holdings.iterator(chunk_size=2000),
+    )
 
 
 def write_roster(
