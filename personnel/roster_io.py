@@ -262,21 +262,68 @@ def check_file(data: bytes) -> None:
         )
 
 
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*(\d+)\s*["']""")
+
+
+def _first_worksheet(data: bytes) -> tuple[str, bytes] | None:
+    """The name and the XML of the workbook's first worksheet (chart sheets skipped), found as openpyxl
+    finds it: through the package manifest and the workbook's relationships (small parts)."""
+    from openpyxl.reader.excel import ExcelReader
+
+    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_workbook()
+    for sheet, rel in reader.parser.find_sheets():
+        if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
+            return sheet.name, reader.archive.read(rel.target)
+    return None
+
+
+def _last_row(xml: bytes) -> int:
+    """The number of the sheet's last row, formatted but blank rows included: a row's ``r`` attribute, or
+    the number after the previous row's when it has none (as openpyxl counts them)."""
+    last = 0
+    for match in _ROW_TAG.finditer(xml):
+        number = _ROW_NUMBER.search(match.group(1))
+        last = int(number.group(1)) if number else last + 1
+    return last
+
+
+def _cell_value(value):
+    """A value as openpyxl's reader gives it: an empty cell is None, a whole number an int."""
+    if value == "":
+        return None
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
 def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], int]:
     """The data rows of the first sheet as (row number, {column: raw value}) after the header row, which
-    is found by its titles (so the statutory header block above it is allowed)."""
-    import openpyxl
+    is found by its titles (so the statutory header block above it is allowed).
+
+    The sheet is read with calamine (a compiled reader, several times faster than openpyxl's): values
+    only (a formula's last result), dates as dates, whole numbers as int, empty cells as None."""
+    from python_calamine import CalamineWorkbook
 
     check_file(data)
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a broken file; all mean the same to the user
+        first = _first_worksheet(data)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception:  # any kind of broken package means the same to the user
         raise ImportRefused("Không đọc được tệp Excel (.xlsx): tệp bị hỏng hoặc sai định dạng.") from None
     try:
-        ws = wb.worksheets[0]
+        name, xml = first
+        if b"<!ENTITY" in xml:  # entity declarations: never in a spreadsheet, a billion-laughs attack
+            raise ValueError("entity declaration")
+        sheet = book.get_sheet_by_name(name)
+        # calamine's rows start at row 1 but at the first column holding a value: only the first
+        # MAX_COLUMNS columns of the sheet are read, as before.
+        width = max(0, MAX_COLUMNS - (sheet.start[1] if sheet.start else 0))
+        rows_iter = ([_cell_value(v) for v in values[:width]] for values in sheet.iter_rows())
         wanted = {fold(h): h for h in HEADERS}
         columns, header_row = None, None
-        rows_iter = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)
         for number, values in enumerate(rows_iter, start=1):
             folded = [fold(str(v)) if v is not None else "" for v in values]
             if fold(CODE) in folded and fold(NAME) in folded:
@@ -297,12 +344,14 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], int]:
                 + ", ".join(f"“{h}”" for h in missing)
                 + ". Hãy dùng tệp mẫu."
             )
+        too_many_rows = ImportRefused(
+            f"Trang tính có quá nhiều dòng (hơn {2 * MAX_ROWS:,} dòng).".replace(",", ".")
+        )
+        row_limit = 2 * MAX_ROWS + header_row  # blank but formatted rows count too
         out = []
         for number, values in enumerate(rows_iter, start=header_row + 1):
-            if number > 2 * MAX_ROWS + header_row:  # blank but formatted rows count too: stop reading
-                raise ImportRefused(
-                    f"Trang tính có quá nhiều dòng (hơn {2 * MAX_ROWS:,} dòng).".replace(",", ".")
-                )
+            if number > row_limit:
+                raise too_many_rows
             record = {h: (values[i] if i < len(values) else None) for h, i in columns.items()}
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in record.values()):
                 continue
@@ -313,15 +362,17 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], int]:
                 raise ImportRefused(
                     f"Tệp có hơn {MAX_ROWS:,} dòng dữ liệu (giới hạn {MAX_ROWS:,}).".replace(",", ".")
                 )
+        if _last_row(xml) > row_limit:  # rows with formatting only: calamine does not list them
+            raise too_many_rows
         return out, header_row
     except ImportRefused:
         raise
-    except Exception:  # the sheets are parsed lazily, row by row: a broken or hostile XML shows up here
+    except Exception:  # a broken or hostile sheet shows up here
         raise ImportRefused(
             "Không đọc được tệp Excel (.xlsx): nội dung trang tính bị hỏng hoặc sai định dạng."
         ) from None
     finally:
-        wb.close()
+        book.close()
 
 
 def _blank(value) -> bool:

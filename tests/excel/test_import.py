@@ -104,6 +104,27 @@ def test_header_block_above_the_columns_is_allowed(wards, users, portal_day):
     assert build_preview(xlsx([row()], title_rows=7)).ok
 
 
+def test_table_may_start_right_of_column_a_and_cells_keep_their_kind(wards, users, portal_day):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "Danh sách kèm theo"
+    headers = ["Mã cán bộ", *HEADERS[1:]]
+    for column, header in enumerate(headers, start=3):
+        ws.cell(row=3, column=column, value=header)
+    values = row(**{"Mã cán bộ": 4711, "Ngày sinh": dt.date(1985, 3, 15), "Ngày giữ chức danh": 2020.0})
+    for column, header in enumerate(headers, start=3):
+        ws.cell(row=5, column=column, value=values[header])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    rows, header_row = roster_io.read_rows(buffer.getvalue())
+    assert header_row == 3
+    [(number, record)] = rows
+    assert number == 5
+    assert (record["Mã cán bộ"], record["Họ và tên"], record["Kiêm nhiệm"]) == (4711, "Hoàng Văn Mới", None)
+    assert record["Ngày sinh"] == dt.date(1985, 3, 15) and record["Ngày giữ chức danh"] == 2020
+    assert [(e.row, e.column) for e in build_preview(buffer.getvalue()).errors] == [(5, "Ngày giữ chức danh")]
+
+
 def test_template_lists_columns_and_allowed_values(client, users, wards):
     response = login(client, users["noivu"]).get("/can-bo/nhap-excel/mau/")
     assert response.status_code == 200
