@@ -6,6 +6,7 @@ and imported back: unchanged it changes nothing; edited, it changes exactly the 
 """
 
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -440,6 +441,13 @@ THEORIES = _choices(
 )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=8192)
+def _folded(text: str) -> str:
+    """:func:`fold`, remembered: a roster repeats the same few sexes, wards, posts, levels and flags."""
+    return fold(text)
+
+
+@functools.lru_cache(maxsize=8192, typed=True)  # typed: 1, 1.0 and True read differently
 def _key(value) -> str:
     """Matching key: folded, with any dash (-, –, —) and the spaces around it read as one "-"."""
     return re.sub(r"\s*[-–—]\s*", "-", fold(_text(value)))
@@ -498,7 +506,7 @@ def _parse_row(number: int, record: dict, catalogue: Catalogue, day: dt.date) ->
         fail(NAME, "Họ và tên không được để trống.")
     elif len(out["full_name"]) > 120:
         fail(NAME, "Họ và tên dài quá 120 ký tự.")
-    sex = SEXES.get(fold(_text(record[SEX])))
+    sex = SEXES.get(_folded(_text(record[SEX])))
     if sex is None:
         fail(SEX, f"“{_text(record[SEX])}” không hợp lệ; ghi Nam hoặc Nữ.")
     out["sex"] = sex
@@ -554,7 +562,7 @@ def _parse_row(number: int, record: dict, catalogue: Catalogue, day: dt.date) ->
         fail(POST_START, f"Ngày giữ chức danh {out['post_start']:%d/%m/%Y} ở tương lai.")
     if out["post_start"] and out["birth_date"] and out["post_start"] < out["birth_date"]:
         fail(POST_START, "Ngày giữ chức danh trước ngày sinh.")
-    education = EDUCATIONS.get(fold(_text(record[EDUCATION])))
+    education = EDUCATIONS.get(_folded(_text(record[EDUCATION])))
     if education is None:
         fail(
             EDUCATION,
@@ -564,7 +572,7 @@ def _parse_row(number: int, record: dict, catalogue: Catalogue, day: dt.date) ->
     out["major"] = " ".join(_text(record[MAJOR]).split())
     if len(out["major"]) > 150:
         fail(MAJOR, "Chuyên ngành dài quá 150 ký tự.")
-    theory = THEORIES.get(fold(_text(record[THEORY])))
+    theory = THEORIES.get(_folded(_text(record[THEORY])))
     if theory is None:
         fail(
             THEORY,
@@ -576,7 +584,7 @@ def _parse_row(number: int, record: dict, catalogue: Catalogue, day: dt.date) ->
         (LAW, "law_training"),
         (CIVIL_STATUS, "civil_status_training"),
     ):
-        flag = FLAGS.get(fold(_text(record[column])))
+        flag = FLAGS.get(_folded(_text(record[column])))
         if flag is None:
             fail(column, f"“{_text(record[column])}” không hợp lệ; ghi Có hoặc Không.")
         out[key] = flag
