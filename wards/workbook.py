@@ -15,14 +15,16 @@ import datetime as dt
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -40,6 +42,7 @@ HEADER_ROW = 8
 FIRST_DATA_ROW = HEADER_ROW + 1
 # What makes a spreadsheet (or a later CSV export of it) read a cell as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+MAX_TEXT = 32767  # characters in a cell (Excel's limit; openpyxl cuts longer text)
 
 _thin = Side(style="thin", color="000000")
 _BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -158,6 +161,70 @@ def _cell(ws, value, *, font=_FONT, alignment=None, border=None, fill=None, numb
     return cell
 
 
+class _Sheet(WriteOnlyWorksheet):
+    """A write-only sheet that is handed finished cells only (every row :func:`write_sheet` appends is a
+    list of cells and ``None``): openpyxl's own conversion first tries each cell as a value, which raises
+    and formats an error message per cell before it gives up and takes the cell."""
+
+    def _values_to_row(self, values, row_idx):
+        for column, cell in enumerate(values, 1):
+            if cell is not None:
+                cell.column = column
+                cell.row = row_idx
+                yield cell
+
+
+class _ReusedCell(Cell):
+    """A data cell written once per row and then refilled for the next one (a write-only sheet writes a
+    row as soon as it is appended). Its style is registered once: openpyxl's ``style_id`` looks the
+    style up in the workbook's list, hashing it, for every cell it writes."""
+
+    __slots__ = ("style_id",)
+    has_style = True  # every data cell has at least a font and a border
+
+
+def _reused(cell: Cell) -> _ReusedCell:
+    reused = _ReusedCell(cell.parent)
+    reused._style = cell._style
+    reused.data_type = cell.data_type
+    reused.style_id = cell.parent.parent._cell_styles.add(cell._style)
+    return reused
+
+
+def _column_cells(ws, alignment, date_column: bool):
+    """The cell maker of one data column: ``cell(value)`` gives a cell exactly as :func:`_cell` builds it
+    (the column's alignment, a border, dates shown dd/mm/yyyy, text kept as text), reusing one cell per
+    kind of value (text, quoted text, number, date, date and time, empty) from row to row."""
+    cells = {}
+
+    def general(value):
+        number_format = DATE_FORMAT if date_column and isinstance(value, dt.date) else None
+        return _cell(ws, value, alignment=alignment, border=_BORDER, number_format=number_format)
+
+    def cell(value):
+        kind = type(value)
+        if kind is str:
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+            if value.startswith(FORMULA_TRIGGERS):
+                kind = "quoted"
+        elif not (
+            value is None
+            or kind is int
+            or kind is float
+            or kind is Decimal
+            or kind is dt.date
+            or (kind is dt.datetime and value.tzinfo is None)
+        ):
+            return general(value)  # booleans, aware datetimes, anything rarer
+        reused = cells.get(kind)
+        if reused is None:
+            reused = cells[kind] = _reused(general(value))
+        reused._value = value
+        return reused
+
+    return cell
+
+
 def _sheet_name(title: str, taken: set[str]) -> str:
     """An Excel-legal, unique sheet name (at most 31 characters, none of []:*?/\\)."""
     cleaned = "".join("-" if ch in "[]:*?/\\" else ch for ch in title).strip("'") or "Sheet"
@@ -196,7 +263,8 @@ def write_sheet(
     issuer = issuer or Issuer()
     day = day or today()
     taken = {ws.title.lower() for ws in wb.worksheets}
-    ws = wb.create_sheet(_sheet_name(sheet_title, taken))
+    ws = _Sheet(parent=wb, title=_sheet_name(sheet_title, taken))
+    wb._add_sheet(ws)
     all_columns = [Column("STT", 6, "number"), *columns] if numbered else list(columns)
     ncols = len(all_columns)
     left_end = max(1, ncols // 2 - (1 if ncols >= 6 else 0))
@@ -266,6 +334,12 @@ def write_sheet(
 
     # Data rows, streamed.
     alignments = {"text": _TOP, "wrap": _WRAP, "date": _TOP_CENTER, "number": _TOP}
+    makers = [
+        _column_cells(
+            ws, _TOP_CENTER if (numbered and i == 0) else alignments.get(col.kind, _TOP), col.kind == "date"
+        )
+        for i, col in enumerate(all_columns)
+    ]
     row_no = FIRST_DATA_ROW
     count = 0
     for values in rows:
@@ -277,21 +351,8 @@ def write_sheet(
             merge(row_no, 1, ncols)
         else:
             count += 1
-            values = [count, *values] if numbered else list(values)
-            ws.append(
-                [
-                    _cell(
-                        ws,
-                        value,
-                        alignment=_TOP_CENTER if (numbered and i == 0) else alignments.get(col.kind, _TOP),
-                        border=_BORDER,
-                        number_format=DATE_FORMAT
-                        if col.kind == "date" and isinstance(value, dt.date)
-                        else None,
-                    )
-                    for i, (col, value) in enumerate(zip(all_columns, values, strict=False))
-                ]
-            )
+            values = [count, *values] if numbered else values
+            ws.append([make(value) for make, value in zip(makers, values, strict=False)])
         row_no += 1
 
     if footnote:

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from personnel import roster_io
 from personnel.models import BirthPrecision, Education, Official, PoliticalTheory, PostHolding
@@ -104,6 +105,27 @@ def test_header_block_above_the_columns_is_allowed(wards, users, portal_day):
     assert build_preview(xlsx([row()], title_rows=7)).ok
 
 
+def test_table_may_start_right_of_column_a_and_cells_keep_their_kind(wards, users, portal_day):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "Danh sách kèm theo"
+    headers = ["Mã cán bộ", *HEADERS[1:]]
+    for column, header in enumerate(headers, start=3):
+        ws.cell(row=3, column=column, value=header)
+    values = row(**{"Mã cán bộ": 4711, "Ngày sinh": dt.date(1985, 3, 15), "Ngày giữ chức danh": 2020.0})
+    for column, header in enumerate(headers, start=3):
+        ws.cell(row=5, column=column, value=values[header])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    rows, header_row = roster_io.read_rows(buffer.getvalue())
+    assert header_row == 3
+    [(number, record)] = rows
+    assert number == 5
+    assert (record["Mã cán bộ"], record["Họ và tên"], record["Kiêm nhiệm"]) == (4711, "Hoàng Văn Mới", None)
+    assert record["Ngày sinh"] == dt.date(1985, 3, 15) and record["Ngày giữ chức danh"] == 2020
+    assert [(e.row, e.column) for e in build_preview(buffer.getvalue()).errors] == [(5, "Ngày giữ chức danh")]
+
+
 def test_template_lists_columns_and_allowed_values(client, users, wards):
     response = login(client, users["noivu"]).get("/can-bo/nhap-excel/mau/")
     assert response.status_code == 200
@@ -177,6 +199,50 @@ def test_changing_the_post_ends_the_old_one_the_day_before_the_new_start(client,
     assert [(h.position.code, h.start_date, h.end_date) for h in held] == [
         ("TP_HT", dt.date(2016, 6, 1), dt.date(2021, 4, 30)), ("PHO_CHU_TICH", dt.date(2021, 5, 1), None),
     ]  # fmt: skip
+
+
+def _history_matches(record, obj, history_type, user):
+    tracked = [f.attname for f in type(record).tracked_fields]
+    assert [getattr(record, name) for name in tracked] == [getattr(obj, name) for name in tracked]
+    assert (record.history_type, record.history_user, record.history_change_reason) == (
+        history_type,
+        user,
+        None,
+    )
+
+
+def test_every_row_the_import_writes_has_its_history_with_who_and_what(client, users, roster, portal_day):
+    before = timezone.now()
+    data = export_bytes(client, users["noivu"])
+    data = _edit(data, "W1TP", "Chức danh", "Phó Chủ tịch UBND phường")
+    data = _edit(data, "W1TP", "Ngày giữ chức danh", "01/05/2021")
+    data = _edit(data, "W2TP", "Ghi chú", "Đã bổ sung hồ sơ")
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    wb.active.insert_rows(9)
+    new = row(**{"Mã cán bộ": "N009", "Kiêm nhiệm": "VH_XH"})
+    for column, header in enumerate(["STT", *HEADERS], start=1):
+        wb.active.cell(row=9, column=column, value=new.get(header))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    preview, result = import_roster(buffer.getvalue(), actor=users["admin"])
+    assert preview.ok, preview.errors
+    assert (result["created"], result["updated"]) == (1, 2)
+
+    created = Official.objects.get(code="N009")
+    [record] = created.history.all()
+    _history_matches(record, created, "+", users["admin"])
+    assert before <= record.history_date <= timezone.now()
+    for holding in created.holdings.all():
+        [record] = holding.history.all()
+        _history_matches(record, holding, "+", users["admin"])
+    edited = Official.objects.get(code="W2TP")
+    _history_matches(edited.history.latest(), edited, "~", users["admin"])
+    assert edited.history.latest().notes == "Đã bổ sung hồ sơ"
+    ended, opened = PostHolding.objects.filter(official__code="W1TP").order_by("start_date")
+    _history_matches(ended.history.latest(), ended, "~", users["admin"])
+    assert ended.history.latest().end_date == dt.date(2021, 4, 30)
+    [record] = opened.history.all()
+    _history_matches(record, opened, "+", users["admin"])
 
 
 def test_changing_the_post_without_a_new_date_is_an_error(client, users, roster, portal_day):
@@ -307,19 +373,20 @@ def test_one_bad_row_among_many_writes_nothing(wards, users, portal_day):
 
 
 def test_a_failure_during_the_write_rolls_everything_back(wards, users, portal_day, monkeypatch):
-    import simple_history.utils as utils
+    from personnel import services
 
-    real = utils.bulk_create_with_history
+    real = services._write_history
 
-    def failing(objs, model, **kwargs):
-        if model is PostHolding:  # the officials are written, then the holdings fail
+    def failing(model, pks, **kwargs):
+        if model is PostHolding:  # the officials and holdings are written, then the holdings' history fails
             raise RuntimeError("disk full")
-        return real(objs, model, **kwargs)
+        return real(model, pks, **kwargs)
 
-    monkeypatch.setattr(utils, "bulk_create_with_history", failing)
+    monkeypatch.setattr(services, "_write_history", failing)
     with pytest.raises(RuntimeError):
         import_roster(xlsx([row()]), actor=users["noivu"])
     assert not Official.objects.exists()
+    assert not PostHolding.objects.exists() and not Official.history.exists()
 
 
 # --- pages: upload → preview → confirm -------------------------------------------------------------------

@@ -63,6 +63,34 @@ def test_text_that_looks_like_a_formula_is_stored_as_text(text):
         assert cell.quotePrefix
 
 
+def test_each_row_keeps_its_own_values_and_formats_when_a_column_mixes_kinds():
+    # Data cells are refilled row after row; every row must still read back as it was given.
+    rows = [
+        ["=1+1", dt.date(1970, 3, 15), 7],
+        ["An", "15/03/1970", None],
+        [None, dt.datetime(2021, 5, 20, 8, 30), "+84"],
+        ["Bình", None, 2.5],
+        [True, 1965, "x" * 40_000],
+    ]
+    ws = build(rows).active
+    assert data_rows(ws) == [
+        (1, "=1+1", dt.datetime(1970, 3, 15), 7),
+        (2, "An", "15/03/1970", None),
+        (3, None, dt.datetime(2021, 5, 20, 8, 30), "+84"),
+        (4, "Bình", None, 2.5),
+        (5, "Có", 1965, "x" * 32_767),
+    ]
+    assert [ws[f"B{r}"].quotePrefix for r in range(9, 14)] == [True, False, False, False, False]
+    assert [ws[f"D{r}"].quotePrefix for r in range(9, 14)] == [False, False, True, False, False]
+    assert [ws[f"C{r}"].number_format for r in range(9, 14)] == [
+        "dd/mm/yyyy", "General", "dd/mm/yyyy", "General", "General"
+    ]  # fmt: skip
+    assert [ws[f"C{r}"].data_type for r in range(9, 14)] == ["d", "s", "d", "n", "n"]
+    for row in ws.iter_rows(min_row=9, max_row=13):
+        assert all(c.border.left.style == "thin" and c.font.name == "Times New Roman" for c in row)
+    assert {ws[f"D{r}"].alignment.wrap_text for r in range(9, 14)} == {True}
+
+
 def test_no_formula_is_written_anywhere():
     wb = workbook.new_workbook()
     workbook.write_sheet(wb, sheet_title="x", title="=T", columns=COLUMNS, rows=[["=A1", None, "=B1"]])
