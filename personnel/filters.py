@@ -138,6 +138,28 @@ class QuickSelect(forms.Select):
         )
 
 
+class QuickInput:
+    """An <input> widget written in Python, byte for byte as django/forms/widgets/input.html writes it."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        value = self.format_value(value)
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            self.input_type,
+            name,
+            format_html(' value="{}"', value) if value is not None else "",
+            attrs_html(self.build_attrs(self.attrs, attrs)),
+        )
+
+
+class QuickTextInput(QuickInput, forms.TextInput):
+    pass
+
+
+class QuickNumberInput(QuickInput, forms.NumberInput):
+    pass
+
+
 class WardWidget(QuickSelect):
     """The ward filter's input: a <select> of the visible wards while they are at most WARD_SELECT_MAX,
     else a text box with a <datalist> that static/js/ward-suggest.js fills from the suggestions view.
@@ -153,10 +175,11 @@ class WardWidget(QuickSelect):
         wards = list(
             visible.model.objects.filter(pk__in=visible.order_by().values("pk")[: WARD_SELECT_MAX + 1])
             .order_by(*(visible.query.order_by or visible.model._meta.ordering))
-            .only("slug", "name", "code")
+            .values_list("slug", "name", "code")
         )
         if len(wards) <= WARD_SELECT_MAX:
-            choices = [("", field.empty_label), *((w.slug, str(w)) for w in wards)]
+            labels = (field.label_from_instance(Ward(slug=s, name=n, code=c)) for s, n, c in wards)
+            choices = [("", field.empty_label), *zip((w[0] for w in wards), labels, strict=True)]
             return super().render(name, value, attrs, renderer, choices=choices)
         ward = field.resolved.get(value)
         attrs = self.build_attrs(self.attrs, attrs)
@@ -193,7 +216,7 @@ class OfficialFilter(filters.FilterSet):
     q = filters.CharFilter(
         label=_("Search"),
         method="filter_q",
-        widget=forms.TextInput(attrs={"placeholder": _("Name or official code")}),
+        widget=QuickTextInput(attrs={"placeholder": _("Name or official code")}),
     )
     ward = WardChoiceFilter(
         label=_("Ward"), queryset=Ward.objects.none(), field_name="ward", to_field_name="slug"
@@ -224,8 +247,12 @@ class OfficialFilter(filters.FilterSet):
     political_theory = filters.ChoiceFilter(
         label=_("Political theory"), choices=PoliticalTheory.choices, widget=QuickSelect
     )
-    age_min = filters.NumberFilter(label=_("Age from"), method="filter_age_min", min_value=0, max_value=120)
-    age_max = filters.NumberFilter(label=_("Age up to"), method="filter_age_max", min_value=0, max_value=120)
+    age_min = filters.NumberFilter(
+        label=_("Age from"), method="filter_age_min", min_value=0, max_value=120, widget=QuickNumberInput
+    )
+    age_max = filters.NumberFilter(
+        label=_("Age up to"), method="filter_age_max", min_value=0, max_value=120, widget=QuickNumberInput
+    )
 
     class Meta:
         model = Official
@@ -246,6 +273,40 @@ class OfficialFilter(filters.FilterSet):
         user = getattr(request, "user", None)
         # A ward chair's ward menu lists only their own ward; another ward's slug, code or name is "not found".
         self.filters["ward"].queryset = Ward.objects.visible_to(user) if user else Ward.objects.none()
+
+    def _filtering(self) -> bool:
+        """Whether any filter has a value: without one the list is the queryset as given, and neither the
+        form (ten fields, built and validated) nor its queries are needed to say so."""
+        if not hasattr(self, "_has_values"):
+            data = self.data if self.is_bound else {}
+            prefix = f"{self.form_prefix}-" if self.form_prefix else ""
+            self._has_values = any(data.get(prefix + name) for name in self.filters)
+        return self._has_values
+
+    def is_valid(self):
+        return super().is_valid() if self._filtering() else True
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs") and not self._filtering():
+            self._qs = self.queryset.all()
+        return super().qs
+
+    def get_form_class(self):
+        # The same form class serves every request: built once, not a class (and ten fields) per request.
+        # Only the ward field's queryset (the user's wards) differs: the class holds none, `form` sets it.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            form_class = super().get_form_class()
+            form_class.base_fields["ward"].queryset = Ward.objects.none()
+            cls._form_class = form_class
+        return cls._form_class
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            super().form.fields["ward"].queryset = self.filters["ward"].queryset
+        return self._form
 
     def filter_q(self, queryset, name, value):
         key = fold(value)

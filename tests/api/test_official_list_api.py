@@ -49,7 +49,10 @@ def test_the_schema_documents_count_is_estimate(api, users):
     assert page["properties"]["count_is_estimate"]["type"] == "boolean"
 
 
-def test_an_officials_json_is_what_the_declared_fields_write(wards, portal_day):
+@pytest.fixture
+def varied(wards, portal_day):
+    """An official with every optional field filled and an ended concurrent post in another ward, and one
+    without any post."""
     full = make_official(
         wards[0], "CHU_TICH", code="F1", full_name="Nguyễn Thị Đủ", sex="F", birth=dt.date(1975, 2, 28),
         birth_precision="year", major="Luật", political_theory=3, it_certificate=True, law_training=True,
@@ -62,9 +65,22 @@ def test_an_officials_json_is_what_the_declared_fields_write(wards, portal_day):
         decision_number="12/QĐ-UBND",
     )  # fmt: skip
     make_official(wards[1], None, code="E1", full_name="Trần Văn Trống")
-    for official in Official.objects.select_related("ward").prefetch_related(
+
+
+def test_an_officials_json_is_what_the_declared_fields_write(varied):
+    officials = Official.objects.select_related("ward").prefetch_related(
         "holdings__ward", "holdings__position"
-    ):
+    )
+    assert len(officials) == 2
+    for official in officials:
         serializer = OfficialSerializer(official)
         generic = serializers.ModelSerializer.to_representation(serializer, official)
         assert json.dumps(serializer.data) == json.dumps(generic)  # the same keys, order, values and types
+
+
+def test_the_list_writes_each_official_as_its_own_endpoint_does(api, roster, varied):
+    client = api("noivu")
+    listed = client.get("/api/v1/officials/").json()["results"]
+    assert len(listed) == 8
+    for item in listed:
+        assert json.dumps(item) == json.dumps(client.get(f"/api/v1/officials/{item['code']}/").json())
