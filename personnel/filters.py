@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.forms.models import ModelChoiceIterator
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
@@ -162,7 +163,8 @@ class QuickNumberInput(QuickInput, forms.NumberInput):
 
 class WardWidget(QuickSelect):
     """The ward filter's input: a <select> of the visible wards while they are at most WARD_SELECT_MAX,
-    else a text box with a <datalist> that static/js/ward-suggest.js fills from the suggestions view.
+    else a text box with a <datalist> that static/js/ward-suggest.js (loaded with it) fills from the
+    suggestions view.
     One query either way (at most WARD_SELECT_MAX + 1 wards), made only when it is rendered: the API,
     which never renders it, pays nothing."""
 
@@ -186,7 +188,7 @@ class WardWidget(QuickSelect):
         list_id = f"{attrs.get('id') or name}-suggestions"
         return format_html(
             '<input type="search" name="{}" value="{}"{} list="{}" autocomplete="off" placeholder="{}"'
-            ' data-suggest-url="{}"><datalist id="{}"></datalist>',
+            ' data-suggest-url="{}"><datalist id="{}"></datalist><script src="{}" defer></script>',
             name,
             ward_label(ward) if ward is not None else (value or ""),
             attrs_html(attrs),
@@ -194,6 +196,7 @@ class WardWidget(QuickSelect):
             _("Ward name or code"),
             reverse("personnel:ward_suggestions"),
             list_id,
+            static("js/ward-suggest.js"),
         )
 
 
@@ -305,7 +308,11 @@ class OfficialFilter(filters.FilterSet):
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            super().form.fields["ward"].queryset = self.filters["ward"].queryset
+            if self._filtering():
+                form = super().form
+            else:  # nothing to validate: an unbound form renders the same blank fields without cleaning them
+                form = self._form = self.get_form_class()(prefix=self.form_prefix)
+            form.fields["ward"].queryset = self.filters["ward"].queryset
         return self._form
 
     def filter_q(self, queryset, name, value):

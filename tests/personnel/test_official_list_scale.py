@@ -50,7 +50,7 @@ def test_a_district_gets_a_select_of_its_wards(staff, wards):
     html = staff.get("/can-bo/").content.decode()
     assert '<select name="ward" id="id_ward">' in html
     assert '<option value="phuong-2">Phường Phường 2</option>' in html
-    assert "data-suggest-url" not in html
+    assert "data-suggest-url" not in html and "ward-suggest.js" not in html
 
 
 def test_beyond_the_limit_the_ward_filter_is_a_search_box_with_suggestions(staff, country):
@@ -58,7 +58,7 @@ def test_beyond_the_limit_the_ward_filter_is_a_search_box_with_suggestions(staff
     assert '<select name="ward"' not in html
     assert 'name="ward" value="" id="id_ward" list="id_ward-suggestions"' in html
     assert 'placeholder="Tên hoặc mã phường" data-suggest-url="/can-bo/goi-y/phuong/"' in html
-    assert '<datalist id="id_ward-suggestions"></datalist>' in html
+    assert '<datalist id="id_ward-suggestions"></datalist><script src="/static/js/ward-suggest.js" defer>' in html
     assert "Phường Cát Linh" not in html  # no ward is offered in the page itself
 
 
