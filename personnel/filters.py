@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from html import escape
 
 import django_filters as filters
 from django import forms
@@ -10,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.forms.models import ModelChoiceIterator
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
@@ -93,17 +94,16 @@ class WardField(ModelChoiceField):
         )
 
 
+def _esc(value) -> str:
+    """conditional_escape() without its lazy-string machinery (called ~100 times per list page)."""
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
+
+
 def attrs_html(attrs: dict) -> str:
     """A widget's attributes as django/forms/widgets/attrs.html writes them (in order; True: the bare
-    name; False: left out)."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(' {}="{}"', k, v) if v is not True else format_html(" {}", k),)
-            for k, v in attrs.items()
-            if v is not False
-        ),
+    name; False: left out), escaped."""
+    return "".join(
+        f" {_esc(k)}" if v is True else f' {_esc(k)}="{_esc(v)}"' for k, v in attrs.items() if v is not False
     )
 
 
@@ -130,13 +130,12 @@ class QuickSelect(forms.Select):
             option_value = "" if option_value is None else str(option_value)
             selected = not chosen and option_value in wanted
             chosen = chosen or selected
-            options.append((option_value, " selected" if selected else "", label))
-        return format_html(  # byte for byte what django/forms/widgets/select.html and option.html write
-            '<select name="{}"{}>{}\n</select>',
-            name,
-            attrs_html(self.build_attrs(self.attrs, attrs)),
-            format_html_join("", '\n  <option value="{}"{}>{}</option>\n', options),
-        )
+            options.append(
+                f'\n  <option value="{_esc(option_value)}"{" selected" if selected else ""}>{_esc(label)}</option>\n'
+            )
+        # byte for byte what django/forms/widgets/select.html and option.html write
+        html = f'<select name="{_esc(name)}"{attrs_html(self.build_attrs(self.attrs, attrs))}>{"".join(options)}\n</select>'
+        return mark_safe(html)  # noqa: S308 — every value is escaped
 
 
 class QuickInput:
@@ -144,13 +143,9 @@ class QuickInput:
 
     def render(self, name, value, attrs=None, renderer=None):
         value = self.format_value(value)
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            self.input_type,
-            name,
-            format_html(' value="{}"', value) if value is not None else "",
-            attrs_html(self.build_attrs(self.attrs, attrs)),
-        )
+        shown = f' value="{_esc(value)}"' if value is not None else ""
+        attrs = attrs_html(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<input type="{_esc(self.input_type)}" name="{_esc(name)}"{shown}{attrs}>')  # noqa: S308
 
 
 class QuickTextInput(QuickInput, forms.TextInput):
@@ -186,17 +181,12 @@ class WardWidget(QuickSelect):
         ward = field.resolved.get(value)
         attrs = self.build_attrs(self.attrs, attrs)
         list_id = f"{attrs.get('id') or name}-suggestions"
-        return format_html(
-            '<input type="search" name="{}" value="{}"{} list="{}" autocomplete="off" placeholder="{}"'
-            ' data-suggest-url="{}"><datalist id="{}"></datalist><script src="{}" defer></script>',
-            name,
-            ward_label(ward) if ward is not None else (value or ""),
-            attrs_html(attrs),
-            list_id,
-            _("Ward name or code"),
-            reverse("personnel:ward_suggestions"),
-            list_id,
-            static("js/ward-suggest.js"),
+        shown = ward_label(ward) if ward is not None else (value or "")
+        return mark_safe(  # noqa: S308 — every value is escaped
+            f'<input type="search" name="{_esc(name)}" value="{_esc(shown)}"{attrs_html(attrs)}'
+            f' list="{_esc(list_id)}" autocomplete="off" placeholder="{_esc(_("Ward name or code"))}"'
+            f' data-suggest-url="{_esc(reverse("personnel:ward_suggestions"))}"><datalist id="{_esc(list_id)}">'
+            f'</datalist><script src="{_esc(static("js/ward-suggest.js"))}" defer></script>'
         )
 
 
