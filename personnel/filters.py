@@ -64,6 +64,11 @@ class WardField(ModelChoiceField):
         super().__init__(*args, **kwargs)
         self.resolved = {}  # the raw value → the ward it named (the text box shows the ward's label)
 
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.resolved = {}  # each form its own (Field.__deepcopy__ would share the dict)
+        return result
+
     def to_python(self, value):
         try:
             ward = super().to_python(value)  # the slug: one query, as before

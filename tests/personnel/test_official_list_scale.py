@@ -58,7 +58,10 @@ def test_beyond_the_limit_the_ward_filter_is_a_search_box_with_suggestions(staff
     assert '<select name="ward"' not in html
     assert 'name="ward" value="" id="id_ward" list="id_ward-suggestions"' in html
     assert 'placeholder="Tên hoặc mã phường" data-suggest-url="/can-bo/goi-y/phuong/"' in html
-    assert '<datalist id="id_ward-suggestions"></datalist><script src="/static/js/ward-suggest.js" defer>' in html
+    assert (
+        '<datalist id="id_ward-suggestions"></datalist><script src="/static/js/ward-suggest.js" defer>'
+        in html
+    )
     assert "Phường Cát Linh" not in html  # no ward is offered in the page itself
 
 
@@ -70,6 +73,12 @@ def test_the_search_box_takes_a_slug_a_code_a_suggestion_or_a_unique_name(staff,
     assert codes(response) == ["P2"]
     # the box then names the ward, whatever was typed (a link's slug included)
     assert 'value="Phường Phường 2 (90002)"' in response.content.decode()
+
+
+def test_what_one_request_typed_is_not_kept_for_the_next(staff, country):
+    staff.get("/can-bo/", {"ward": "90002"})
+    assert filters.OfficialFilter._form_class.base_fields["ward"].resolved == {}  # the class-wide form
+    assert 'value="" id="id_ward"' in staff.get("/can-bo/").content.decode()
 
 
 def test_a_name_two_wards_share_asks_for_a_choice(staff, country):
