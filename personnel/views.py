@@ -59,7 +59,7 @@ class OfficialListView(FilterView):
         return Official.objects.visible_to(self.request.user).select_related("ward")
 
     def paginate_queryset(self, queryset, page_size):
-        # The page's rows as named tuples of the columns it shows, not model instances (a third of the cost).
+        # The page's rows as named tuples of the columns it shows: no model instances (half the query's cost).
         return super().paginate_queryset(queryset.values_list(*LIST_COLUMNS, named=True), page_size)
 
     def get_context_data(self, **kwargs):
@@ -84,7 +84,7 @@ _birth_display = Official.birth_display.fget
 
 def path_maker(viewname):
     """``lambda arg: reverse(viewname, args=[arg])`` for a whole page of links at the cost of one reverse()
-    (the same quoting as reverse(); a reverse() per link was a fifth of the list page's time)."""
+    (the same quoting as reverse()), instead of two reverse() per row."""
     before, _, after = reverse(viewname, args=[_MARK]).rpartition(_MARK)
     safe = RFC3986_SUBDELIMS + "/~:@"
     return lambda arg: before + quote(str(arg), safe=safe) + after
@@ -100,8 +100,8 @@ _NO_POST = '<span class="muted">—</span>'
 def official_rows(officials, first_number: int) -> SafeString:
     """The <tr>s of the official list's table (``officials``: rows of LIST_COLUMNS). Written here rather
     than in the template: at 50 rows × 10 cells Django's template engine (a variable lookup, localisation
-    and escaping per cell, a reverse() per link, a get_FOO_display() per choice) took more than everything
-    else on the page. Every value is HTML-escaped; choice labels are resolved once per page; the current
+    and escaping per cell, a reverse() per link, a get_FOO_display() per choice) was, after the ward
+    select, the largest cost of the page. Every value is HTML-escaped; choice labels are resolved once per page; the current
     posts come in one query, the primary post first, then by the catalogue's order, a concurrent one
     marked "(kn)"."""
     officials = list(officials)
