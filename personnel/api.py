@@ -4,6 +4,9 @@ Reads are scoped through ``visible_to``; writes go through ``personnel.services`
 An official's update carrying a stale ``version`` (body) is refused with 409, a stale ``If-Match`` with 412.
 """
 
+from collections import defaultdict
+from functools import reduce
+
 import django_filters as filters
 from django.db.models import Prefetch
 from drf_spectacular.drainage import set_override
@@ -191,6 +194,63 @@ class OfficialSerializer(VietnameseErrors, serializers.ModelSerializer):
         # The service reports a duplicate code on the "code" field, in Vietnamese.
         extra_kwargs = {"code": {"validators": []}}
 
+    def to_representation(self, instance):
+        """The JSON the fields above write (the OpenAPI schema and every write still go through them),
+        written out by official_json(): DRF's field machinery took ~10 µs per field, most of the API
+        list's time. tests/api/test_official_list_api.py checks it against the declared fields."""
+        if not isinstance(instance, Official):
+            return super().to_representation(instance)
+        holdings = [tuple(_path(h, f) for f in HOLDING_FIELDS) for h in instance.holdings.all()]
+        return official_json(*(_path(instance, f) for f in OFFICIAL_FIELDS), holdings=holdings)
+
+
+def _path(obj, lookup: str):
+    """``obj.ward.slug`` for "ward__slug"."""
+    return reduce(getattr, lookup.split("__"), obj)
+
+
+# The columns of official_json() and holding_json(), in their order, as the list reads them.
+OFFICIAL_FIELDS = (
+    "code", "full_name", "sex", "birth_date", "birth_precision", "ward__slug", "ward__name", "education", "major",
+    "political_theory", "it_certificate", "law_training", "civil_status_training", "recruitment_date",
+    "party_date", "notes", "version",
+)  # fmt: skip
+HOLDING_FIELDS = (
+    "id", "ward__slug", "position__code", "position__title", "is_primary", "start_date", "end_date",
+    "decision_number",
+)  # fmt: skip
+
+
+def official_json(
+    code, full_name, sex, birth_date, birth_precision, ward, ward_name, education, major, political_theory,
+    it_certificate, law_training, civil_status_training, recruitment_date, party_date, notes, version, *,
+    holdings,
+) -> dict:  # fmt: skip
+    """An official as OfficialSerializer's fields write it (``holdings``: tuples of HOLDING_FIELDS)."""
+    return {
+        "code": code, "full_name": full_name, "sex": sex, "birth_date": _iso(birth_date),
+        "birth_precision": birth_precision, "ward": ward, "ward_name": ward_name, "education": education,
+        "major": major, "political_theory": political_theory, "it_certificate": it_certificate,
+        "law_training": law_training, "civil_status_training": civil_status_training,
+        "recruitment_date": _iso(recruitment_date), "party_date": _iso(party_date), "notes": notes,
+        "version": version, "holdings": [holding_json(*h) for h in holdings],
+    }  # fmt: skip
+
+
+def holding_json(
+    id, ward, position, position_title, is_primary, start_date, end_date, decision_number
+) -> dict:  # noqa: A002
+    """A post holding as NestedHoldingSerializer's fields write it."""
+    return {
+        "id": id, "ward": ward, "position": position, "position_title": position_title,
+        "is_primary": is_primary, "start_date": _iso(start_date), "end_date": _iso(end_date),
+        "decision_number": decision_number,
+    }  # fmt: skip
+
+
+def _iso(day):
+    return None if day is None else day.isoformat()
+
 
 @extend_schema_view(
     list=extend_schema(summary="Danh sách cán bộ, công chức (cùng bộ lọc với trang danh sách)"),
@@ -238,6 +298,25 @@ class OfficialViewSet(
 
     def _fresh(self, official):
         return self.get_queryset().get(pk=official.pk)
+
+    def list(self, request, *args, **kwargs):
+        """The page's officials and their posts read as tuples, not model instances (two thirds of the
+        time went into building ~150 instances per page); the same two queries, the same JSON."""
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        page = self.paginate_queryset(queryset.values_list("id", *OFFICIAL_FIELDS))
+        if page is None:
+            return super().list(request, *args, **kwargs)
+        holdings = defaultdict(list)
+        rows = (
+            PostHolding.objects.filter(official_id__in=[row[0] for row in page])
+            .order_by("official_id", "-is_primary", "start_date", "pk")  # as get_queryset's prefetch
+            .values_list("official_id", *HOLDING_FIELDS)
+        )
+        for official_id, *holding in rows:
+            holdings[official_id].append(holding)
+        return self.get_paginated_response(
+            [official_json(*row[1:], holdings=holdings[row[0]]) for row in page]
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("nhap-excel/", import_views.import_upload, name="import"),
     path("nhap-excel/mau/", import_views.import_template, name="import_template"),
     path("nhap-excel/xac-nhan/", import_views.import_confirm, name="import_confirm"),
+    path("goi-y/phuong/", views.ward_suggestions, name="ward_suggestions"),
     path("<str:code>/", views.official_detail, name="detail"),
     path("<str:code>/sua/", views.official_edit, name="edit"),
     path("<str:code>/chuc-danh/them/", views.holding_add, name="holding_add"),
