@@ -25,6 +25,7 @@ from wards.text import fold
 # the country: 10,000 wards) it is a text box for the ward's name or code, with suggestions as one types.
 WARD_SELECT_MAX = 50
 WARD_SUGGESTIONS = 20
+WARD_PLACEHOLDER = _("Ward name or code")  # outside the f-string below, where makemessages cannot see it
 _WARD_WORD = re.compile(r"^(phường|phuong)\s+", re.IGNORECASE)
 _TRAILING_CODE = re.compile(r"\(([^()]+)\)\s*$")  # "Phường Cát Linh (00181)" → "00181"
 
@@ -189,7 +190,7 @@ class WardWidget(QuickSelect):
         shown = ward_label(ward) if ward is not None else (value or "")
         return mark_safe(  # noqa: S308 — every value is escaped
             f'<input type="search" name="{_esc(name)}" value="{_esc(shown)}"{attrs_html(attrs)}'
-            f' list="{_esc(list_id)}" autocomplete="off" placeholder="{_esc(_("Ward name or code"))}"'
+            f' list="{_esc(list_id)}" autocomplete="off" placeholder="{_esc(WARD_PLACEHOLDER)}"'
             f' data-suggest-url="{_esc(reverse("personnel:ward_suggestions"))}"><datalist id="{_esc(list_id)}">'
             f'</datalist><script src="{_esc(static("js/ward-suggest.js"))}" defer></script>'
         )
