@@ -123,3 +123,21 @@ def test_plan_pages_run_a_pinned_number_of_queries_over_several_districts(client
         with CaptureQueriesContext(connection) as queries:
             client.get(f"{url}?district={district.slug}")
         assert len(queries) == DISTRICT_QUERIES[url], district.slug
+
+
+def test_long_tables_are_paginated(client, country, monkeypatch):
+    from staffing import plan_views
+
+    monkeypatch.setattr(plan_views, "PER_PAGE", 3)
+    district = country["districts"][0]
+    seen = []
+    for page in (1, 2):
+        ctx = _get(client, country["staff"], f"/ke-hoach/?district={district.slug}&page={page}").context
+        assert len(ctx["wards"]) == 3 and ctx["page_obj"].number == page
+        assert ctx["ward_count"] == Ward.objects.filter(district=district).count()
+        seen += [w.slug for w in ctx["wards"]]
+    assert len(set(seen)) == 6
+    ctx = _get(client, country["staff"], f"/ke-hoach/ghep-vi-tri/?district={district.slug}").context
+    assert len(ctx["entries"]) == 3 and ctx["entry_count"] > 3
+    page = _get(client, country["staff"], f"/ke-hoach/so-sanh/?district={district.slug}").content.decode()
+    assert f"?district={district.slug}&page=2" in page
