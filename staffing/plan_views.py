@@ -390,6 +390,8 @@ def board(request):
         entries = plan_check.matching_board(reform=reform, wards=level["wards"] if level["scope"] else None)
         shown, page = _page(request, entries)
         ctx.update(entries=shown, entry_count=len(entries), page_obj=page)
+        if level["scope"]:  # one district of several: say how many wards its seats are from (one query)
+            ctx["n_wards"] = level["wards"].count()
     return render(request, "staffing/plan/board.html", ctx)
 
 

@@ -63,6 +63,8 @@ def test_one_district_of_several_shows_only_its_wards(client, country):
     assert entries, "the synthetic district has officials to place"
     assert all(e.ward.slug in own for e in entries)
     assert all(s.ward.slug in own for e in entries for s in e.seats)
+    page = _get(client, country["staff"], "/ke-hoach/ghep-vi-tri/" + query).content.decode()
+    assert f"ở {len(own)} phường của quận" in page
 
 
 def test_an_unknown_district_is_named_in_vietnamese(client, country):
@@ -107,7 +109,7 @@ CHOOSER_QUERIES = {
 }
 DISTRICT_QUERIES = {
     "/ke-hoach/": 7,
-    "/ke-hoach/ghep-vi-tri/": 17,
+    "/ke-hoach/ghep-vi-tri/": 18,
     "/ke-hoach/so-sanh/": 18,
     "/ke-hoach/chuyen-doi/": 16,
 }
