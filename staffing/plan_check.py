@@ -128,10 +128,19 @@ def current_codes(proposals: list[Proposal], reform: Reform) -> dict[int, set[st
     return out
 
 
+def proposals_touching(reform: Reform, wards=None):
+    """The plan's proposals of officials of ``wards`` or into them (every proposal when ``wards`` is None):
+    what the check of those wards as planned needs, without loading the rest of the country's. One query."""
+    proposals = plan.plan_proposals(reform)
+    if wards is not None:
+        proposals = proposals.filter(Q(ward__in=wards) | Q(target_ward__in=wards))
+    return proposals
+
+
 def planned(*, reform: Reform, proposals: list[Proposal] | None = None, wards=None, law=None):
     """(check result as planned, plan-only findings, the proposals used)."""
     if proposals is None:
-        proposals = list(plan.plan_proposals(reform))
+        proposals = list(proposals_touching(reform, wards))
     changes = plan.proposals_to_changes(proposals, current_codes=current_codes(proposals, reform))
     result = services.check(wards=wards, plan=changes, reform=reform, law=law)
     return result, plan_only_findings(result), proposals
@@ -265,9 +274,13 @@ def vacant_seats(result: services.CheckResult) -> list[tuple[rules.WardInfo, rul
     return out
 
 
-def matching_board(*, reform: Reform) -> list[BoardEntry]:
-    """Officials needing a placement and the vacant seats they are eligible for, best first. Fixed queries."""
-    result, _extra, proposals = planned(reform=reform)
+def matching_board(*, reform: Reform, wards=None) -> list[BoardEntry]:
+    """Officials of ``wards`` (a Ward queryset; None: every ward) needing a placement and the vacant seats of
+    those wards they are eligible for, best first. Fixed queries.
+
+    The work is candidates × seats: over the whole country (10,000 wards) that is hundreds of millions of
+    options, so the page asks for one district first (plan_views._scope)."""
+    result, _extra, proposals = planned(reform=reform, wards=wards)
     law, roster, projection = result.law, result.roster, result.projection
     cutover = law.cutover
     months = law.value("appointment_min_months_left")
@@ -305,7 +318,7 @@ def matching_board(*, reform: Reform) -> list[BoardEntry]:
     holdings = defaultdict(list)
     for h in plan.open_holdings_on_eve(reform).filter(official_id__in=candidates):
         holdings[h.official_id].append(h)
-    wards = {w.pk: w for w in Ward.objects.all()}
+    wards = {w.pk: w for w in Ward.objects.filter(pk__in=[w.id for w in result.wards])}
     positions = {p.code: p for p in Position.objects.all()}
     seats = vacant_seats(result)
     entries = []
@@ -350,9 +363,10 @@ def matching_board(*, reform: Reform) -> list[BoardEntry]:
 # --- as is / as planned -----------------------------------------------------------------------------------
 
 
-def comparison(*, reform: Reform, user) -> dict:
-    """The dashboard and the findings as is (no plan) and as planned, for the wards ``user`` may see."""
-    wards = Ward.objects.visible_to(user)
+def comparison(*, reform: Reform, user, wards=None) -> dict:
+    """The dashboard and the findings as is (no plan) and as planned, for ``wards`` (a Ward queryset; by
+    default every ward ``user`` may see)."""
+    wards = Ward.objects.visible_to(user) if wards is None else wards
     law = services.load_law(reform)
     as_is = services.check(wards=wards, reform=reform, law=law)
     as_planned, extra, proposals = planned(reform=reform, wards=wards, law=law)

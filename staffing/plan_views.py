@@ -4,10 +4,12 @@ Views parse input, scope through ``visible_to`` / ``get_visible_or_404`` / ``acc
 querysets are loaded with what the templates show, so templates never query.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import QueryDict
 from django.shortcuts import redirect, render
@@ -24,6 +26,7 @@ from staffing.models import CutoverRun, Outcome, Proposal, ProposalStatus, Revie
 from staffing.plan_filters import ProposalFilter
 from staffing.plan_forms import DraftFromBoardForm, ProposalForm, ReviewForm
 from staffing.services import ward_order_key
+from staffing.views import WARDS, _dashboard_level
 from wards import access
 from wards.access import get_visible_or_404
 from wards.models import Ward
@@ -50,15 +53,75 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+# --- scope: one district at a time above it ----------------------------------------------------------------
+
+PER_PAGE = 50  # wards of the overview and comparison, officials of the board, per page
+CUTOVER_ROWS = 500  # rows of each cutover table shown for one district (the rest counted)
+REASONS_SHOWN = 100  # obstacles to the cutover listed (the rest counted)
+
+
+def _scope(request) -> dict:
+    """The wards a plan page works on, as the dashboard chooses them (staffing.views._dashboard_level).
+
+    A ward chair: their own ward (no query). District staff seeing one district: its wards. Seeing several:
+    ``?district=<slug>`` its wards; otherwise the level is "provinces" or "districts" and the page shows a
+    chooser (``choices``) instead of computing over the whole country."""
+    visible = Ward.objects.visible_to(request.user)
+    if not access.can(request.user, "view_district"):
+        level = {"level": WARDS, "wards": visible, "scope": {}, "crumbs": [], "error": None}
+    else:
+        level = _dashboard_level(request, visible)
+    level["query"] = urlencode(level["scope"])
+    level["choices"] = _choices(level) if level["level"] != WARDS else []
+    return level
+
+
+def _choices(level: dict) -> list:
+    """The provinces or districts to choose from: name, link, number of districts. Sorted by name."""
+    districts = level["districts"].values()
+    if level["level"] == "provinces":
+        per = Counter(d["province"] for d in districts)
+        rows = [{"name": p, "url": "?" + urlencode({"province": p}), "districts": n} for p, n in per.items()]
+    else:
+        province = level["scope"].get("province")
+        rows = [
+            {"name": d["name"], "url": "?" + urlencode({"district": d["slug"]}), "districts": 1}
+            for d in districts
+            if not province or d["province"] == province
+        ]
+    rows.sort(key=lambda r: ward_order_key(r["name"]))
+    return rows
+
+
+def _scope_context(level: dict) -> dict:
+    return {
+        "level": level["level"], "crumbs": level["crumbs"], "scope_error": level["error"],
+        "choices": level["choices"], "scope_query": level["query"],
+    }  # fmt: skip
+
+
+def _page(request, rows: list):
+    """(the rows of the asked page, the page or None when everything fits on one page)."""
+    if len(rows) <= PER_PAGE:
+        return rows, None
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return page.object_list, page
+
+
 # --- overview ---------------------------------------------------------------------------------------------
 
 
 def overview(request):
-    """Per ward: how many proposals, approved, reviewed, disputed, and the sign-off. Four queries."""
+    """Per ward: how many proposals, approved, reviewed, disputed, and the sign-off. Four queries (one more, the
+    districts, for district staff); above one district, a chooser."""
     reform = plan.current_reform()
+    level = _scope(request)
+    ctx = {"reform": reform, "title": _("Reassignment plan"), **_scope_context(level)}
+    if level["level"] != WARDS:
+        return render(request, "staffing/plan/overview.html", ctx)
     in_reform = Q(proposals__reform=reform)
     wards = list(
-        Ward.objects.visible_to(request.user)
+        level["wards"]
         .annotate(
             n_proposals=Count("proposals", filter=in_reform),
             n_approved=Count("proposals", filter=in_reform & Q(proposals__status=ProposalStatus.APPROVED)),
@@ -67,10 +130,10 @@ def overview(request):
         )
         .order_by("name")
     )
-    signoffs = {
-        s.ward_id: s
-        for s in SignOff.objects.visible_to(request.user).filter(reform=reform).select_related("signed_by")
-    }
+    signoffs = SignOff.objects.visible_to(request.user).filter(reform=reform).select_related("signed_by")
+    if level["scope"]:
+        signoffs = signoffs.filter(ward__in=level["wards"])
+    signoffs = {s.ward_id: s for s in signoffs}
     wards.sort(key=lambda w: ward_order_key(w.name))  # Vietnamese order on SQLite and PostgreSQL alike
     for ward in wards:
         ward.signoff = signoffs.get(ward.pk)
@@ -80,11 +143,9 @@ def overview(request):
         for key in ("n_proposals", "n_approved", "n_reviewed", "n_disputed", "n_unreviewed")
     }
     totals["signed"] = sum(1 for w in wards if w.signoff)
-    return render(
-        request,
-        "staffing/plan/overview.html",
-        {"reform": reform, "wards": wards, "totals": totals, "title": _("Reassignment plan")},
-    )
+    shown, page = _page(request, wards)
+    ctx.update(wards=shown, ward_count=len(wards), page_obj=page, totals=totals)
+    return render(request, "staffing/plan/overview.html", ctx)
 
 
 # --- proposals --------------------------------------------------------------------------------------------
@@ -322,12 +383,16 @@ def board(request):
     """Who needs a placement, and the seats vacant on D-day they are eligible for, best first."""
     _require_staff(request.user)
     reform = plan.current_reform()
-    entries = plan_check.matching_board(reform=reform)
-    return render(
-        request,
-        "staffing/plan/board.html",
-        {"reform": reform, "entries": entries, "title": _("Matching board")},
-    )
+    level = _scope(request)
+    ctx = {"reform": reform, "title": _("Matching board"), **_scope_context(level)}
+    if level["level"] == WARDS:
+        # One district visible: every ward, as before; one district of several: its wards only.
+        entries = plan_check.matching_board(reform=reform, wards=level["wards"] if level["scope"] else None)
+        shown, page = _page(request, entries)
+        ctx.update(entries=shown, entry_count=len(entries), page_obj=page)
+        if level["scope"]:  # one district of several: say how many wards its seats are from (one query)
+            ctx["n_wards"] = level["wards"].count()
+    return render(request, "staffing/plan/board.html", ctx)
 
 
 @require_POST
@@ -362,12 +427,14 @@ def board_draft(request):
 def compare(request):
     """The dashboard figures and the findings "as is" and "as planned", side by side."""
     reform = plan.current_reform()
-    data = plan_check.comparison(reform=reform, user=request.user)
-    return render(
-        request,
-        "staffing/plan/compare.html",
-        {"reform": reform, **data, "title": _("Current and planned, side by side")},
-    )
+    level = _scope(request)
+    ctx = {"reform": reform, "title": _("Current and planned, side by side"), **_scope_context(level)}
+    if level["level"] == WARDS:
+        data = plan_check.comparison(reform=reform, user=request.user, wards=level["wards"])
+        data["ward_count"] = len(data["rows"])
+        data["rows"], data["page_obj"] = _page(request, data["rows"])
+        ctx.update(data)
+    return render(request, "staffing/plan/compare.html", ctx)
 
 
 # --- cutover ----------------------------------------------------------------------------------------------
@@ -377,20 +444,50 @@ def cutover(request):
     """The dry-run preview; the administrator runs or rolls back the cutover from here."""
     _require_staff(request.user)
     reform = plan.current_reform()
+    level = _scope(request)
+    # The cutover is one transaction for the whole reform: its obstacles are the country's, whatever is shown.
     preview = plan.cutover_preview(reform=reform)
     runs = list(CutoverRun.objects.filter(reform=reform).select_related("executed_by", "rolled_back_by")[:10])
-    ends_by_reason = Counter(e.reason for e in preview.ends)
-    starts_by_ward = defaultdict(int)
-    for s in preview.starts:
-        starts_by_ward[s.ward.name] += 1
-    return render(
-        request,
-        "staffing/plan/cutover.html",
-        {
-            "reform": reform, "preview": preview, "runs": runs, "ends_by_reason": sorted(ends_by_reason.items()),
-            "can_run": access.can(request.user, "run_cutover"), "title": _("Cutover on 01/7/2021"),
-        },
-    )  # fmt: skip
+    ends, starts = preview.ends, preview.starts
+    ctx = {
+        "reform": reform, "preview": preview, "runs": runs, "can_run": access.can(request.user, "run_cutover"),
+        "title": _("Cutover on 01/7/2021"), "reasons": preview.reasons[:REASONS_SHOWN],
+        "reasons_more": max(len(preview.reasons) - REASONS_SHOWN, 0), **_scope_context(level),
+    }  # fmt: skip
+    if level["level"] != WARDS:  # counts per district instead of every row
+        ctx["district_rows"] = _cutover_by_district(level, ends, starts)
+    else:
+        if level["scope"]:  # one district of several
+            district_id = next(
+                d["id"] for d in level["districts"].values() if d["slug"] == level["scope"]["district"]
+            )
+            ends = [e for e in ends if e.holding.ward.district_id == district_id]
+            starts = [s for s in starts if s.ward.district_id == district_id]
+        ctx.update(
+            ends=ends[:CUTOVER_ROWS], ends_more=max(len(ends) - CUTOVER_ROWS, 0), starts=starts[:CUTOVER_ROWS],
+            starts_more=max(len(starts) - CUTOVER_ROWS, 0), ends_by_reason=sorted(Counter(e.reason for e in ends).items()),
+        )  # fmt: skip
+    return render(request, "staffing/plan/cutover.html", ctx)
+
+
+def _cutover_by_district(level: dict, ends, starts) -> list:
+    """Per district of the level (those of the province asked for, or all): posts ending, opening, ward moves."""
+    province = level["scope"].get("province")
+    districts = {k: d for k, d in level["districts"].items() if not province or d["province"] == province}
+    counts = {k: Counter() for k in districts}
+    for e in ends:
+        if e.holding.ward.district_id in counts:
+            counts[e.holding.ward.district_id]["ends"] += 1
+    for s in starts:
+        if s.ward.district_id in counts:
+            counts[s.ward.district_id]["starts"] += 1
+            counts[s.ward.district_id]["moves"] += s.ward.pk != s.official.ward_id
+    rows = [
+        {"name": d["name"], "province": d["province"], "url": "?" + urlencode({"district": d["slug"]}), **counts[k]}
+        for k, d in districts.items()
+    ]  # fmt: skip
+    rows.sort(key=lambda r: (ward_order_key(r["province"]), ward_order_key(r["name"])))
+    return rows
 
 
 @require_POST
