@@ -26,7 +26,7 @@ from staffing.models import CutoverRun, Outcome, Proposal, ProposalStatus, Revie
 from staffing.plan_filters import ProposalFilter
 from staffing.plan_forms import DraftFromBoardForm, ProposalForm, ReviewForm
 from staffing.services import ward_order_key
-from staffing.views import WARDS, _dashboard_level
+from staffing.views import WARDS, choose_level
 from wards import access
 from wards.access import get_visible_or_404
 from wards.models import Ward
@@ -61,7 +61,7 @@ REASONS_SHOWN = 100  # obstacles to the cutover listed (the rest counted)
 
 
 def _scope(request) -> dict:
-    """The wards a plan page works on, as the dashboard chooses them (staffing.views._dashboard_level).
+    """The wards a plan page works on, as the dashboard chooses them (staffing.views.choose_level).
 
     A ward chair: their own ward (no query). District staff seeing one district: its wards. Seeing several:
     ``?district=<slug>`` its wards; otherwise the level is "provinces" or "districts" and the page shows a
@@ -70,7 +70,7 @@ def _scope(request) -> dict:
     if not access.can(request.user, "view_district"):
         level = {"level": WARDS, "wards": visible, "scope": {}, "crumbs": [], "error": None}
     else:
-        level = _dashboard_level(request, visible)
+        level = choose_level(request, visible)
     level["query"] = urlencode(level["scope"])
     level["choices"] = _choices(level) if level["level"] != WARDS else []
     return level

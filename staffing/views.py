@@ -138,7 +138,7 @@ PROVINCES, DISTRICTS, WARDS = "provinces", "districts", "wards"
 WARDS_PER_PAGE = 50
 
 
-def _dashboard_level(request, visible) -> dict:
+def choose_level(request, visible) -> dict:
     """Which level of the dashboard to show, for which wards (1 query: the districts of the visible wards).
 
     One district visible (a district's Interior Office, a ward chair): its wards, whatever the parameters.
@@ -226,8 +226,8 @@ def _summary_rows(level: dict, summary: dict) -> list:
 @reform_required()
 def dashboard(request):
     """The D-day dashboard: days left, readiness, the headcount; per ward × post seats for one district, and
-    the same figures summed per province or district above it (``_dashboard_level``)."""
-    level = _dashboard_level(request, Ward.objects.visible_to(request.user))
+    the same figures summed per province or district above it (``choose_level``)."""
+    level = choose_level(request, Ward.objects.visible_to(request.user))
     scope = level["scope"]
     result = check(wards=level["wards"])
     law = result.law
