@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from personnel.models import BirthPrecision, Official, PostHolding, RelationKind
 from wards.models import Position, Ward
+from wards.widgets import WardField
 
 DATE_HELP = "dd/mm/yyyy"
 
@@ -77,6 +78,7 @@ class OfficialForm(forms.ModelForm):
             "party_date": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"ward": WardField}  # a <select> in a district, a search box at national scale
         error_messages = {
             "recruitment_date": date_errors(_("Recruitment date")),
             "party_date": date_errors(_("Party admission date")),
@@ -117,6 +119,7 @@ class HoldingForm(forms.ModelForm):
         model = PostHolding
         fields = ["ward", "position", "is_primary", "start_date", "end_date", "decision_number"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        field_classes = {"ward": WardField}  # keyed by pk, as it always posted
         error_messages = {"start_date": date_errors(_("Start date")), "end_date": date_errors(_("End date"))}
 
     def __init__(self, *args, user=None, **kwargs):
