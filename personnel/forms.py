@@ -96,6 +96,7 @@ class OfficialForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["birth"] = self.instance.birth_display
             self.initial["ward"] = self.instance.ward.slug
+            self.fields["ward"].resolved[self.instance.ward.slug] = self.instance.ward  # the box's label
         # Uniqueness and the rest are checked by the service, with messages naming the field.
         self.fields["code"].validators = []
 

@@ -64,6 +64,7 @@ class FindingFilter(forms.Form):
                 to_field_name="slug",
                 queryset=Ward.objects.filter(pk__in=[w.id for w in result.wards]) if wards is None else wards,
             )
+            self.fields["ward"].beyond_select = True
         else:
             self.fields["ward"].choices = ALL + [(w.slug, w.name) for w in result.wards]
         posts = sorted(result.law.posts.values(), key=lambda p: p.display_order)
@@ -110,6 +111,8 @@ class FindingFilter(forms.Form):
     def apply(self, findings=None) -> list:
         findings = self.result.findings if findings is None else findings
         v = self.values()
+        if not v:
+            return list(findings)  # nothing to filter on (the national list's first page)
         out = []
         wards = {w.slug: w.id for w in self.result.wards}
         ward_id = wards.get(v.get("ward"))

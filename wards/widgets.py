@@ -191,7 +191,8 @@ class WardWidget(QuickSelect):
     else a text box with a <datalist> that static/js/ward-suggest.js (loaded with it) fills from the
     suggestions view (the wards the user may see).
     One query either way (at most WARD_SELECT_MAX + 1 wards), made only when it is rendered: the API,
-    which never renders it, pays nothing; one more for the ward a text box shows when it was not typed."""
+    which never renders it, pays nothing; none when the field's ``beyond_select`` says there are more wards;
+    one more for the ward a text box shows when it was neither typed nor given to ``field.resolved``."""
 
     suggest_url_name = "personnel:ward_suggestions"
 
@@ -207,6 +208,8 @@ class WardWidget(QuickSelect):
         field = iterator.field
         visible = iterator.queryset
         key = field.to_field_name or "pk"
+        if getattr(field, "beyond_select", False):  # the form knows already: no query to count them
+            return self._search_box(field, name, value, attrs)
         # At most WARD_SELECT_MAX + 1 of the wards, in the select's order: limited before it is sorted
         # (ORDER BY name LIMIT 51 sorts all 10,000 wards: 17 ms; this takes 0.3 ms).
         wards = list(
@@ -219,6 +222,9 @@ class WardWidget(QuickSelect):
             blank = [("", field.empty_label)] if field.empty_label is not None else []
             choices = [*blank, *zip((w[0] for w in wards), labels, strict=True)]
             return super().render(name, value, attrs, renderer, choices=choices)
+        return self._search_box(field, name, value, attrs)
+
+    def _search_box(self, field, name, value, attrs):
         ward = field.ward_for(value)
         attrs = self.build_attrs(self.attrs, attrs)
         list_id = f"{attrs.get('id') or name}-suggestions"
