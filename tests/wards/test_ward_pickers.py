@@ -82,7 +82,7 @@ def test_beyond_the_limit_each_picker_is_a_search_box(staff, country, url, name)
     assert f'<select name="{name}"' not in html  # no ward is listed in the page itself
 
 
-def test_the_edit_form_names_the_officials_ward_in_its_box(staff, country, django_assert_num_queries):
+def test_the_edit_form_names_the_officials_ward_in_its_box(staff, country):
     html = staff.get("/can-bo/W1CT/sua/").content.decode()
     assert 'name="ward" value="Phường Phường 1 (90001)"' in html
     assert (
