@@ -127,6 +127,8 @@ class HoldingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["ward"].queryset = Ward.objects.visible_to(user)
         self.fields["position"].queryset = Position.objects.all()
+        if isinstance(ward := self.initial.get("ward"), Ward):
+            self.fields["ward"].resolved[ward.pk] = ward  # the search box names it without a query
 
     def _post_clean(self):
         pass

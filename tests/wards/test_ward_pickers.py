@@ -236,3 +236,15 @@ def test_a_later_page_of_the_ward_list_costs_the_same_queries(
     # session, user, profile, the count of wards, the page's wards with their counts
     with django_assert_num_queries(5):
         assert staff.get("/phuong/?page=2").context["wards"][0].n_cong_chuc == n
+
+
+@pytest.mark.parametrize("url", ["/can-bo/them/", "/can-bo/W1CT/sua/", "/can-bo/W1CT/chuc-danh/them/"])
+def test_a_form_page_costs_the_same_queries_with_a_select_or_a_search_box(staff, country, monkeypatch, url):
+    counts = []
+    for limit in (50, 2):
+        monkeypatch.setattr(widgets, "WARD_SELECT_MAX", limit)
+        with CaptureQueriesContext(connection) as queries:
+            html = staff.get(url).content.decode()
+        assert ("data-suggest-url" in html) == (limit == 2)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
