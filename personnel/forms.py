@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from personnel.models import BirthPrecision, Official, PostHolding, RelationKind
 from wards.models import Position, Ward
+from wards.widgets import WardField
 
 DATE_HELP = "dd/mm/yyyy"
 
@@ -77,6 +78,7 @@ class OfficialForm(forms.ModelForm):
             "party_date": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"ward": WardField}  # a <select> in a district, a search box at national scale
         error_messages = {
             "recruitment_date": date_errors(_("Recruitment date")),
             "party_date": date_errors(_("Party admission date")),
@@ -94,6 +96,7 @@ class OfficialForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["birth"] = self.instance.birth_display
             self.initial["ward"] = self.instance.ward.slug
+            self.fields["ward"].resolved[self.instance.ward.slug] = self.instance.ward  # the box's label
         # Uniqueness and the rest are checked by the service, with messages naming the field.
         self.fields["code"].validators = []
 
@@ -117,12 +120,15 @@ class HoldingForm(forms.ModelForm):
         model = PostHolding
         fields = ["ward", "position", "is_primary", "start_date", "end_date", "decision_number"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        field_classes = {"ward": WardField}  # keyed by pk, as it always posted
         error_messages = {"start_date": date_errors(_("Start date")), "end_date": date_errors(_("End date"))}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ward"].queryset = Ward.objects.visible_to(user)
         self.fields["position"].queryset = Position.objects.all()
+        if isinstance(ward := self.initial.get("ward"), Ward):
+            self.fields["ward"].resolved[ward.pk] = ward  # the search box names it without a query
 
     def _post_clean(self):
         pass

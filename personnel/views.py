@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
 from personnel import roster_io, services
-from personnel.filters import OfficialFilter, suggest_wards, ward_label
+from personnel.filters import OfficialFilter
 from personnel.forms import HoldingEndForm, HoldingForm, OfficialForm, RelationForm
 from personnel.models import Education, FamilyRelation, Official, PoliticalTheory, PostHolding, Sex
 from wards import access
@@ -25,6 +25,7 @@ from wards.access import get_visible_or_404
 from wards.clock import today
 from wards.models import Ward
 from wards.pagination import CountEstimatingPaginator
+from wards.widgets import suggest_wards, ward_label
 
 
 def apply_errors(form, error: ValidationError) -> None:

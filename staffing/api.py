@@ -146,8 +146,9 @@ class FindingViewSet(PortalViewSetMixin, viewsets.GenericViewSet):
         return Ward.objects.visible_to(self.request.user)
 
     def list(self, request):
-        result = check(wards=narrow_wards(self.get_queryset(), request.query_params))
-        flt = FindingFilter(request.query_params, result=result)
+        wards = narrow_wards(self.get_queryset(), request.query_params)
+        result = check(wards=wards)
+        flt = FindingFilter(request.query_params, result=result, wards=wards)
         findings = flt.apply()
         if flt.errors:
             raise ValidationError({name: list(msgs) for name, msgs in flt.errors.items()})

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from staffing import rules
-from wards.models import District
+from wards import widgets
+from wards.models import District, Ward
 from wards.text import fold
 
 ALL = [("", gettext_lazy("All"))]
@@ -41,7 +42,9 @@ class FindingFilter(forms.Form):
 
     PARAMS = ("code", "severity", "level", "province", "district", "ward", "position", "official")
 
-    def __init__(self, data=None, *, result, **kwargs):
+    def __init__(self, data=None, *, result, wards=None, **kwargs):
+        """``wards``: the Ward queryset ``result`` checked (by default, its wards by id); used only at
+        national scale, where the ward menu is a search box whose ward is looked up by slug, code or name."""
         super().__init__(data if data is not None else {}, **kwargs)
         self.result = result
         self.fields["code"].choices = ALL + [
@@ -54,7 +57,16 @@ class FindingFilter(forms.Form):
             ALL + [(p, p) for p in sorted({d[3] for d in self._districts})]
         )
         self.fields["district"].choices = lambda: ALL + [(d[1], d[2]) for d in self._districts]
-        self.fields["ward"].choices = ALL + [(w.slug, w.name) for w in result.wards]
+        if len(result.wards) > widgets.WARD_SELECT_MAX:  # a search box, not a <select> of 10,000 wards
+            self.fields["ward"] = widgets.WardField(
+                label=self.fields["ward"].label,
+                required=False,
+                to_field_name="slug",
+                queryset=Ward.objects.filter(pk__in=[w.id for w in result.wards]) if wards is None else wards,
+            )
+            self.fields["ward"].beyond_select = True
+        else:
+            self.fields["ward"].choices = ALL + [(w.slug, w.name) for w in result.wards]
         posts = sorted(result.law.posts.values(), key=lambda p: p.display_order)
         self.fields["position"].choices = ALL + [(p.code, p.title) for p in posts]
         for name in ("code", "severity", "level", "province", "district", "ward", "position"):
@@ -62,6 +74,10 @@ class FindingFilter(forms.Form):
             self.fields[name].error_messages["invalid_choice"] = _(
                 "Parameter %(name)s: “%%(value)s” is not a valid choice."
             ) % {"name": name}
+
+    def clean_ward(self):
+        ward = self.cleaned_data.get("ward")
+        return ward.slug if isinstance(ward, Ward) else ward  # the parameter as links write it
 
     @cached_property
     def _districts(self) -> list:
@@ -95,10 +111,18 @@ class FindingFilter(forms.Form):
     def apply(self, findings=None) -> list:
         findings = self.result.findings if findings is None else findings
         v = self.values()
+        if not v:
+            return list(findings)  # nothing to filter on (the national list's first page)
         out = []
         wards = {w.slug: w.id for w in self.result.wards}
         ward_id = wards.get(v.get("ward"))
-        posts = self.result.current_posts
+        if "position" in v:
+            # Who holds the post asked for (in which ward): one pass over the holdings, and only when asked
+            # (result.current_posts, every official's posts, took as long as the check at national scale).
+            holders = {
+                (h.official_id, h.ward_id) for h in self.result.roster.holdings if h.position == v["position"]
+            }
+            holder_ids = {official_id for official_id, _ in holders}
         district_ids = self._district_ids(v)
         if district_ids is not None:
             ward_district = {w.id: w.district_id for w in self.result.wards}
@@ -121,8 +145,11 @@ class FindingFilter(forms.Form):
             if "official" in v and (f.official_code or "").lower() != v["official"].strip().lower():
                 continue
             if "position" in v and f.position != v["position"]:
-                held = posts.get(f.official_id, ()) if f.official_id else ()
-                if not any(pos == v["position"] and (ward_id is None or w == ward_id) for w, pos in held):
+                if not f.official_id or (
+                    f.official_id not in holder_ids
+                    if ward_id is None
+                    else (f.official_id, ward_id) not in holders
+                ):
                     continue
             out.append(f)
         return out

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from staffing.models import Outcome, Proposal, ProposalStatus, Verdict
 from wards.models import Ward
 from wards.text import fold
+from wards.widgets import WardChoiceFilter
 
 NOT_REVIEWED = "none"
 VERDICT_CHOICES = [*Verdict.choices, (NOT_REVIEWED, _("No opinion yet"))]
@@ -19,7 +20,7 @@ class ProposalFilter(filters.FilterSet):
         method="filter_q",
         widget=forms.TextInput(attrs={"placeholder": _("Name or official code")}),
     )
-    ward = filters.ModelChoiceFilter(
+    ward = WardChoiceFilter(
         label=_("Ward"), queryset=Ward.objects.none(), field_name="ward", to_field_name="slug"
     )
     outcome = filters.ChoiceFilter(label=_("Outcome"), choices=Outcome.choices)
@@ -35,7 +36,7 @@ class ProposalFilter(filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         user = getattr(request, "user", None)
-        # A ward chair's ward menu lists only their own ward; a foreign slug is "not a valid choice".
+        # A ward chair's ward menu lists only their own ward; another ward's slug, code or name is "not found".
         self.filters["ward"].queryset = Ward.objects.visible_to(user) if user else Ward.objects.none()
 
     def filter_q(self, queryset, name, value):

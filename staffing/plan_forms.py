@@ -9,6 +9,7 @@ from personnel.forms import DateInput
 from personnel.models import Official, PostHolding
 from staffing.models import Outcome, Proposal, Verdict
 from wards.models import Position, Ward
+from wards.widgets import WardField
 
 
 class ProposalForm(forms.ModelForm):
@@ -27,6 +28,7 @@ class ProposalForm(forms.ModelForm):
             "decision_date": DateInput(),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"target_ward": WardField}  # a <select> in a district, a search box at national scale
         help_texts = {
             "target_ward": gettext_lazy(
                 "For a move or an appointment: the ward where the official will work "

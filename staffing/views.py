@@ -99,8 +99,9 @@ def _url(**params) -> str:
 @reform_required()
 def findings_list(request):
     """Every finding of the wards the user may see, with filters and counts per code and severity."""
-    result = check(wards=narrow_wards(Ward.objects.visible_to(request.user), request.GET))
-    flt = FindingFilter(request.GET, result=result)
+    wards = narrow_wards(Ward.objects.visible_to(request.user), request.GET)
+    result = check(wards=wards)
+    flt = FindingFilter(request.GET, result=result, wards=wards)
     findings = flt.apply()
     if request.GET.get("export") == "xlsx":  # the same filtered findings, every row, in the statutory layout
         return reports.findings_list_response(findings, as_of=result.as_of)

@@ -1,5 +1,6 @@
 """Ward pages: the list of wards and one ward's roster in structure order."""
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.views.generic import ListView
@@ -11,9 +12,35 @@ from wards.clock import today
 from wards.models import PositionKind, Ward
 
 
+class WardListPaginator(Paginator):
+    """Pages of the ward list: ``object_list`` is the plain wards in page order (what is counted); a page's
+    rows are ``rows(<its wards' pks, a sliced subquery>)``, so only that page's holdings are counted (ORDER
+    BY code LIMIT 100 over the grouped join counts every ward's holdings first). A list that fits on its
+    first page is not counted: its one query fetches a row more than a page holds."""
+
+    def __init__(self, object_list, per_page, *, rows, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.rows = rows
+
+    def _rows(self, bottom: int, top: int) -> list:
+        return list(self.rows(self.object_list.values("pk")[bottom:top]))
+
+    def page(self, number):
+        if number in (1, "1") and "count" not in self.__dict__:
+            rows = self._rows(0, self.per_page + 1)
+            if len(rows) <= self.per_page:
+                self.__dict__["count"] = len(rows)  # the whole list
+                return self._get_page(rows, 1, self)
+            return self._get_page(rows[: self.per_page], self.validate_number(1), self)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self._rows(bottom, bottom + self.per_page), number, self)
+
+
 class WardListView(ListView):
     template_name = "wards/ward_list.html"
     context_object_name = "wards"
+    paginate_by = 100  # the country has 10,000 wards; the Excel export still has every one
 
     def get_queryset(self):
         day = today()
@@ -37,8 +64,15 @@ class WardListView(ListView):
             .order_by("code")
         )
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        wards = Ward.objects.visible_to(self.request.user).order_by("code")
+        return WardListPaginator(wards, per_page, rows=lambda ids: queryset.filter(pk__in=ids), **kwargs)
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, today=today())
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        return super().get_context_data(**kwargs, today=today(), querystring=query.urlencode())
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":

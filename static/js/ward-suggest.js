@@ -1,4 +1,4 @@
-// The official list's ward box when the user sees too many wards for a <select> (personnel/filters.py,
+// A ward picker's box when the user sees too many wards for a <select> (wards/widgets.py,
 // WardWidget): as one types a ward's name or code, fill its <datalist> from the suggestions view.
 (function () {
   "use strict";

@@ -10,7 +10,7 @@ from django.db import connection
 from personnel import filters
 from personnel.models import Official, PostHolding
 from tests.helpers import make_official
-from wards import pagination
+from wards import pagination, widgets
 from wards.models import District, Position, Ward
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def codes(response):
 def country(wards, monkeypatch):
     """More wards than the select holds (the limit lowered to 2 for the test): Phường 1…3 of Quận Thử, and
     two wards called "Cát Linh" in two districts."""
-    monkeypatch.setattr(filters, "WARD_SELECT_MAX", 2)
+    monkeypatch.setattr(widgets, "WARD_SELECT_MAX", 2)
     other = District.objects.create(slug="quan-khac", code="998", name="Quận Khác", province="Hà Nội")
     cat_linh = [
         Ward.objects.create(district=d, code=code, name="Cát Linh", slug=slug, ward_class="I")
