@@ -182,7 +182,8 @@ def _history(official):
     """Changes to the official and their post holdings, newest first: who, when, what."""
     entries = []
     records = list(official.history.select_related("history_user", "ward").order_by("history_date"))
-    for prev, rec in zip([None, *records[:-1]], records, strict=True):
+    # Each record with the one before it (none before the first; no records at all for bulk-loaded rows).
+    for prev, rec in zip([None, *records], records, strict=False):
         entries.append(_entry(rec, prev, _("Record")))
     holding_records = (
         PostHolding.history.filter(official_id=official.pk)

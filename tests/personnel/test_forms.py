@@ -252,3 +252,12 @@ def test_ending_a_post_shows_in_the_history(staff, roster):
     assert latest["who"] == "noivu"
     assert latest["what"] == "Sửa — Chức danh Chủ tịch UBND phường"
     assert latest["changes"] == ["ngày kết thúc: — → 30/04/2021"]
+
+
+def test_an_official_loaded_without_history_rows_still_has_a_page(staff, roster):
+    # Bulk-loaded rows (the synthetic country, a database restored without its history) have no history.
+    Official.history.filter(code="W1CT").delete()
+    PostHolding.history.filter(official_id=roster["chair1"].pk).delete()
+    response = staff.get("/can-bo/W1CT/")
+    assert response.status_code == 200
+    assert response.context["history"] == []
