@@ -49,3 +49,16 @@ def test_the_report_names_the_machine_the_size_and_the_memory_method(report):
     assert result["size"] == {"wards": 3, "officials_per_ward": 5, "officials": 15}
     assert result["machine"]["cores"] >= 1
     assert result["memory_method"]
+
+
+def test_every_page_answers_at_the_size_of_the_synthetic_country(db, settings):
+    from bench import pages
+    from personnel import synthetic
+
+    settings.PORTAL_TODAY = __import__("datetime").date(2021, 5, 20)
+    synthetic.generate_synthetic(wards=3, officials_per_ward=5, seed=1)
+    out = io.StringIO()
+    crawled = pages.crawl(stdout=out)
+    assert len(crawled) == len(pages.urls("w", "d", "c")) > 20
+    assert [(url, status) for url, status, *_ in crawled if status != 200] == []
+    assert all(f"| `{url}` | 200 |" in out.getvalue() for url, *_ in crawled)
