@@ -6,7 +6,9 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 
+from personnel import synthetic
 from tests.helpers import make_official, make_user, make_wards
+from wards.models import District, Ward
 
 
 @pytest.fixture
@@ -55,3 +57,20 @@ def portal_day(settings):
     """Work as of 20/05/2021 (the demo's day), so ages and "future" dates do not move with the calendar."""
     settings.PORTAL_TODAY = dt.date(2021, 5, 20)
     return settings.PORTAL_TODAY
+
+
+@pytest.fixture
+def country(db):
+    """A small country for the pages above one district: 30 synthetic wards in 3 districts of 3 provinces; the first two districts then put in one province, so
+    there are two provinces, one of them with two districts."""
+    synthetic.generate_synthetic(wards=30, officials_per_ward=25, seed=3)
+    districts = list(District.objects.filter(slug__startswith="syn-").order_by("code"))
+    assert len(districts) == 3
+    District.objects.filter(pk=districts[1].pk).update(province=districts[0].province)
+    return {
+        "districts": [District.objects.get(pk=d.pk) for d in districts],
+        "staff": make_user("noivu-ca-nuoc", "noi_vu"),
+        "chair": make_user(
+            "chu-tich-syn", "chu_tich_phuong", Ward.objects.filter(district=districts[2]).first()
+        ),
+    }

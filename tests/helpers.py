@@ -48,3 +48,8 @@ def make_official(ward, position_code=None, *, code, full_name="Nguyễn Văn An
             start_date=start, is_primary=primary,
         )  # fmt: skip
     return official
+
+
+def listed_codes(response) -> list[str]:
+    """The codes of the officials a list page shows, in order."""
+    return [o.code for o in response.context["officials"]]

@@ -8,21 +8,12 @@ from django.db import connection
 from django.db.models.functions import Collate
 
 from personnel.models import Education, Official, PoliticalTheory, PostHolding
+from tests.helpers import listed_codes as codes
 from tests.helpers import make_official
 from wards.models import Position
 from wards.text import fold, vn_sort_key
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(client, users):
-    client.force_login(users["noivu"])
-    return client
-
-
-def codes(response):
-    return [o.code for o in response.context["officials"]]
 
 
 @pytest.fixture

@@ -9,21 +9,12 @@ from django.db import connection
 
 from personnel import filters
 from personnel.models import Official, PostHolding
+from tests.helpers import listed_codes as codes
 from tests.helpers import make_official
 from wards import pagination, widgets
 from wards.models import District, Position, Ward
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(client, users):
-    client.force_login(users["noivu"])
-    return client
-
-
-def codes(response):
-    return [o.code for o in response.context["officials"]]
 
 
 @pytest.fixture

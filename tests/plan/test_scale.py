@@ -5,31 +5,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from personnel import synthetic
 from staffing import plan
 from staffing.models import Outcome
-from tests.helpers import make_user
-from wards.models import District, Position, Ward
+from wards.models import Position, Ward
 
 pytestmark = pytest.mark.usefixtures("portal_day")
 
 PAGES = ("/ke-hoach/", "/ke-hoach/ghep-vi-tri/", "/ke-hoach/so-sanh/", "/ke-hoach/chuyen-doi/")
-
-
-@pytest.fixture
-def country(db):
-    """30 synthetic wards in 3 districts of 3 provinces; the first two districts then put in one province."""
-    synthetic.generate_synthetic(wards=30, officials_per_ward=25, seed=3)
-    districts = list(District.objects.filter(slug__startswith="syn-").order_by("code"))
-    assert len(districts) == 3
-    District.objects.filter(pk=districts[1].pk).update(province=districts[0].province)
-    return {
-        "districts": [District.objects.get(pk=d.pk) for d in districts],
-        "staff": make_user("noivu-ca-nuoc", "noi_vu"),
-        "chair": make_user(
-            "chu-tich-syn", "chu_tich_phuong", Ward.objects.filter(district=districts[2]).first()
-        ),
-    }
 
 
 def _get(client, user, url):

@@ -10,12 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from personnel import synthetic
 from staffing import rules
 from staffing import views as staffing_views
 from staffing.services import check
-from tests.helpers import make_user
-from wards.models import District, Ward
+from wards.models import Ward
 
 pytestmark = pytest.mark.usefixtures("portal_day")
 
@@ -29,23 +27,6 @@ SUMMED = (
     "surplus",
     "ready",
 )
-
-
-@pytest.fixture
-def country(db):
-    """30 synthetic wards in 3 districts of 3 provinces; the first two districts then put in one province, so
-    there are two provinces, one of them with two districts."""
-    synthetic.generate_synthetic(wards=30, officials_per_ward=25, seed=3)
-    districts = list(District.objects.filter(slug__startswith="syn-").order_by("code"))
-    assert len(districts) == 3
-    District.objects.filter(pk=districts[1].pk).update(province=districts[0].province)
-    return {
-        "districts": [District.objects.get(pk=d.pk) for d in districts],
-        "staff": make_user("noivu-ca-nuoc", "noi_vu"),
-        "chair": make_user(
-            "chu-tich-syn", "chu_tich_phuong", Ward.objects.filter(district=districts[2]).first()
-        ),
-    }
 
 
 def _sums(rows) -> dict:
