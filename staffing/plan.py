@@ -55,6 +55,9 @@ LEADERSHIP = (CHAIR, VICE_CHAIR)
 RANK = {CHAIR: 3, VICE_CHAIR: 2}
 # Posts with one seat per ward: two people planned into one of them is a conflict.
 SINGLE_SEAT = ("CHU_TICH", "TRUONG_CONG_AN", "CHT_QUAN_SU")
+# Posts the district does not fill: the ward police chief is a police officer placed by the police (domain.md §2),
+# so a proposal may keep a sitting one but never move anyone into the post.
+NOT_PLACED_BY_DISTRICT = ("TRUONG_CONG_AN",)
 # Used only when the reform has no position rules loaded (the HĐND posts, domain.md §2).
 ABOLISHED_FALLBACK = ("CHU_TICH_HDND", "PHO_CHU_TICH_HDND")
 
@@ -244,6 +247,11 @@ def _clean_fields(reform: Reform, official: Official, fields: dict) -> dict:
             errors["target_position"] = _(
                 "Appointment applies only to the Chair or a Vice-Chair of the ward People's Committee."
             )
+        elif position.code in NOT_PLACED_BY_DISTRICT:
+            errors["target_position"] = _(
+                "The post %(post)s is filled by the police, not by the district's plan: keep a sitting police "
+                "chief, or leave the post to the police."
+            ) % {"post": position.title}
         elif position.code not in structure or position.code in abolished:
             errors["target_position"] = _(
                 "The post %(post)s is not in the structure of the ward People's Committee after the cutover."

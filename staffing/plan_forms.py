@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from personnel.forms import DateInput
 from personnel.models import Official, PostHolding
+from staffing import plan
 from staffing.models import Outcome, Proposal, Verdict
 from wards.models import Position, Ward
 from wards.widgets import WardField
@@ -56,7 +57,10 @@ class ProposalForm(forms.ModelForm):
         self.user = user
         self.fields["target_ward"].queryset = Ward.objects.all()
         self.fields["target_ward"].to_field_name = "slug"
-        self.fields["target_position"].queryset = Position.objects.filter(in_ubnd=True)
+        # The police chief is placed by the police (plan.NOT_PLACED_BY_DISTRICT): not offered as a target.
+        self.fields["target_position"].queryset = Position.objects.filter(in_ubnd=True).exclude(
+            code__in=plan.NOT_PLACED_BY_DISTRICT
+        )
         self.fields["target_position"].to_field_name = "code"
         self.fields["outcome"].choices = Outcome.choices
         if self.official is not None:

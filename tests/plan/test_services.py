@@ -77,6 +77,18 @@ def test_each_outcome_asks_for_what_it_needs_naming_the_field(roster, users):
     assert "holding" in e.value.error_dict
 
 
+def test_nobody_is_moved_into_the_police_chief_post_but_a_sitting_one_is_kept(wards, users, roster):
+    with pytest.raises(ValidationError) as e:
+        plan.proposal_create(
+            actor=users["noivu"], official=roster["tp1"], outcome=Outcome.MOVE, target_ward=wards[1],
+            target_position=post("TRUONG_CONG_AN"),
+        )  # fmt: skip
+    assert "do cơ quan công an bố trí" in e.value.message_dict["target_position"][0]
+    assert not Proposal.objects.exists()
+    police = make_official(wards[0], "TRUONG_CONG_AN", code="CA1")
+    assert plan.proposal_create(actor=users["noivu"], official=police, outcome=Outcome.KEEP).pk
+
+
 def test_keep_is_refused_for_an_abolished_post(wards, users):
     hdnd = make_official(wards[0], "PHO_CHU_TICH_HDND", code="HD1")
     with pytest.raises(ValidationError, match="không còn trong cơ cấu"):
@@ -350,3 +362,9 @@ def test_a_rollback_is_refused_when_the_opened_holdings_were_changed_since(wards
         plan.cutover_rollback(actor=users["admin"], reform=reform)
     with pytest.raises(PermissionDenied):
         plan.cutover_rollback(actor=users["noivu"], reform=reform)
+
+
+def test_the_proposal_form_does_not_offer_the_police_chief_post(client, users, roster):
+    client.force_login(users["noivu"])
+    page = client.get(f"/ke-hoach/de-xuat/them/?official={roster['tp1'].code}").content.decode()
+    assert 'value="VP_TK"' in page and 'value="TRUONG_CONG_AN"' not in page
