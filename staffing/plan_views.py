@@ -198,6 +198,7 @@ def proposal_detail(request, pk):
             "review": getattr(proposal, "review", None),
             "history": history,
             "can_approve": access.can(request.user, "approve_plan"),
+            "chair_ward": access.chair_ward_id(request.user),
             "title": _("Proposal: %(name)s") % {"name": proposal.official.full_name},
         },
     )
@@ -337,6 +338,7 @@ def ward_review(request, slug):
             "signoff": signoff, "can_review": can_review, "unreviewed": data["unreviewed"],
             "form": ReviewForm(), "title": _("Opinion on the plan — ward %(ward)s") % {"ward": ward.name},
             "incoming": data["incoming"] if staff else [], "incoming_count": len(data["incoming"]),
+            "chair_ward": access.chair_ward_id(request.user),
         },
     )  # fmt: skip
 

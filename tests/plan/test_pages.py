@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from staffing import plan
 from staffing.models import Outcome, Proposal, Review, SignOff
 from tests.helpers import make_official
+from wards.models import Position
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +217,25 @@ def test_the_dashboard_shows_each_wards_plan_sign_off(client, users, proposals):
     client.force_login(users["noivu"])
     rows = {r["row"].ward.slug: r for r in client.get("/").context["rows"]}
     assert rows["phuong-1"]["signoff"].signed_by == users["chair"] and rows["phuong-2"]["signoff"] is None
+
+
+def test_after_a_move_the_old_wards_chair_sees_the_name_but_no_link_that_would_answer_404(
+    client, users, roster, wards, reform
+):
+    moved = roster["tp1"]
+    proposal = plan.proposal_create(
+        actor=users["noivu"], official=moved, outcome=Outcome.MOVE, target_ward=wards[1],
+        target_position=Position.objects.get(code="TP_HT"),
+    )  # fmt: skip
+    official_url = moved.get_absolute_url()
+    login(client, users, "chair")
+    assert official_url in client.get("/ke-hoach/phuong/phuong-1/").content.decode()  # still in their ward
+    # What the cutover does for a move: the official and their post now belong to Phường 2.
+    type(moved).objects.filter(pk=moved.pk).update(ward=wards[1])
+    moved.holdings.update(ward=wards[1])
+    assert client.get(official_url).status_code == 404
+    for url in ("/ke-hoach/phuong/phuong-1/", f"/ke-hoach/de-xuat/{proposal.pk}/"):
+        page = client.get(url).content.decode()
+        assert moved.full_name in page and official_url not in page, url
+    login(client, users, "noivu")  # district staff still get the link
+    assert official_url in client.get(f"/ke-hoach/de-xuat/{proposal.pk}/").content.decode()
