@@ -19,12 +19,7 @@ def _fmt_peak(r):
 
 
 def _fmt_floor(r):
-    f = r.get("floor") or {}
-    if "seconds" in f:
-        return f"{f['seconds']:.3f} s"
-    if "p95_ms" in f:
-        return f"{f['median_ms']:.1f} / {f['p95_ms']:.1f} ms"
-    return "—"
+    return _fmt_time(r.get("floor") or {})
 
 
 def _fmt_queries(r):

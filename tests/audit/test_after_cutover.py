@@ -51,13 +51,7 @@ class AfterCutoverTests(DemoDistrictTestCase):
         def check(url, response, body):
             if detector is None:
                 return
-            ctype = response.get("Content-Type", "")
-            if "spreadsheetml" in ctype:
-                hits = detector.in_cells(xlsx_text(body))
-            elif "html" in ctype:
-                hits = detector.in_html(body.decode())
-            else:
-                hits = detector.in_text(body.decode(errors="replace"))
+            hits = detector.in_response(response, body)
             if hits:
                 leaks[url] = sorted(hits)
 

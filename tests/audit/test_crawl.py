@@ -94,6 +94,15 @@ class LeakDetector:
         ]
         return hits
 
+    def in_response(self, response, body: bytes) -> list[str]:
+        """What of other wards a crawled response shows, read as its content type says (sheet, page, text)."""
+        ctype = response.get("Content-Type", "")
+        if "spreadsheetml" in ctype:
+            return self.in_cells(xlsx_text(body))
+        if "html" in ctype:
+            return self.in_html(body.decode())
+        return self.in_text(body.decode(errors="replace"))
+
     def in_cells(self, cells: list[str]) -> list[str]:
         hits = self.in_text("\n".join(cells))
         hits += [f"ward name cell {c}" for c in cells if c.strip().casefold() in self.ward_names]
@@ -160,13 +169,7 @@ class CrawlTests(DemoDistrictTestCase):
         leaks = {}
 
         def check(url, response, body):
-            ctype = response.get("Content-Type", "")
-            if "spreadsheetml" in ctype:
-                hits = detector.in_cells(xlsx_text(body))
-            elif "html" in ctype:
-                hits = detector.in_html(body.decode())
-            else:
-                hits = detector.in_text(body.decode(errors="replace"))
+            hits = detector.in_response(response, body)
             if hits:
                 leaks[url] = sorted(hits)
 

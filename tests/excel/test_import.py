@@ -553,28 +553,28 @@ def test_blank_formatted_rows_do_not_keep_the_reader_busy(wards, monkeypatch):
     assert "quá nhiều dòng" in refused(buffer.getvalue())
 
 
-def test_xml_entity_expansion_is_refused(wards):
+def with_sheet_xml(change) -> bytes:
+    """A one-row roster file whose first sheet's XML is ``change(xml)``."""
     source = zipfile.ZipFile(io.BytesIO(xlsx([row()])))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for item in source.infolist():
             content = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                lol = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-                head, sep, rest = content.partition(b"?>")
-                content = (head + sep + lol.encode() + rest) if sep else (lol.encode() + content)
-                content = content.replace(b"N001", b"&b;")
+                content = change(content)
             archive.writestr(item, content)
-    assert "Không đọc được tệp Excel" in refused(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def test_xml_entity_expansion_is_refused(wards):
+    def expand(content):
+        lol = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        head, sep, rest = content.partition(b"?>")
+        content = (head + sep + lol.encode() + rest) if sep else (lol.encode() + content)
+        return content.replace(b"N001", b"&b;")
+
+    assert "Không đọc được tệp Excel" in refused(with_sheet_xml(expand))
 
 
 def test_a_sheet_with_broken_xml_is_refused(wards):
-    source = zipfile.ZipFile(io.BytesIO(xlsx([row()])))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                content = content[: len(content) // 2]
-            archive.writestr(item, content)
-    assert "Không đọc được tệp Excel" in refused(buffer.getvalue())
+    assert "Không đọc được tệp Excel" in refused(with_sheet_xml(lambda content: content[: len(content) // 2]))
